@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+using Pos.Grpc.Host.Infrastructure.Auth;
+
+namespace Pos.Grpc.Host;
+
+public static class AuthenticationExtensions
+{
+    /// <summary>JWT bearer on every gRPC service: a configured issuer in production, the development key otherwise.</summary>
+    public static WebApplicationBuilder AddPosAuthentication(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        if (options.Authority is null && options.GetSigningKey() is null)
+            throw new InvalidOperationException("Configure Auth:Authority (production) or Auth:SigningKey (development).");
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        {
+            jwt.MapInboundClaims = false;
+            jwt.Authority = options.Authority;
+            jwt.RequireHttpsMetadata = options.Authority?.StartsWith("https://", StringComparison.Ordinal) ?? false;
+            jwt.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = options.Authority ?? options.Issuer,
+                ValidAudience = options.Audience,
+                IssuerSigningKey = options.GetSigningKey(),
+                NameClaimType = PosClaims.Subject,
+                RoleClaimType = PosClaims.Role,
+                ClockSkew = TimeSpan.FromSeconds(30),
+            };
+        });
+        builder.Services.AddAuthorization();
+        return builder;
+    }
+}

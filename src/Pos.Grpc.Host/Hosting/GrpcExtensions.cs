@@ -1,0 +1,62 @@
+using Grpc.AspNetCore.Web;
+using Pos.Grpc.Host.Features.Departments;
+using Pos.Grpc.Host.Features.FieldMapping;
+using Pos.Grpc.Host.Features.Imports;
+using Pos.Grpc.Host.Features.LightspeedAuth;
+using Pos.Grpc.Host.Features.Settings;
+using Pos.Grpc.Host.Features.WeeklyBalance;
+using Pos.Grpc.Host.Infrastructure.Errors;
+using Pos.Grpc.Host.Infrastructure.Persistence;
+
+namespace Pos.Grpc.Host;
+
+public static class GrpcExtensions
+{
+    public const string BrowserCorsPolicy = "grpc-web-browsers";
+
+    public static WebApplicationBuilder AddPosGrpc(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.Interceptors.Add<ErrorMappingInterceptor>();
+            grpc.MaxReceiveMessageSize = 1024 * 1024;
+            grpc.EnableDetailedErrors = false;
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        var origins = builder.Configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
+        builder.Services.AddCors(cors => cors.AddPolicy(BrowserCorsPolicy, policy =>
+        {
+            if (origins.Length == 0 || origins is ["*"]) policy.AllowAnyOrigin(); else policy.WithOrigins(origins);
+            policy.AllowAnyMethod().AllowAnyHeader()
+                .WithExposedHeaders("Grpc-Status", "Grpc-Message", "Grpc-Encoding", "Grpc-Accept-Encoding", "Grpc-Status-Details-Bin");
+        }));
+        return builder;
+    }
+
+    public static WebApplication MapPosGrpc(this WebApplication app)
+    {
+        app.UseRouting();
+        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        app.UseCors();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        MapService<SettingsGrpcService>(app);
+        MapService<DepartmentGrpcService>(app);
+        MapService<FieldMappingGrpcService>(app);
+        MapService<WeeklyBalanceGrpcService>(app);
+        MapService<LightspeedAuthGrpcService>(app);
+        MapService<ImportGrpcService>(app);
+
+        // Open to all: how support staff and load balancers find out what is here and whether it works.
+        app.MapGrpcReflectionService().RequireCors(BrowserCorsPolicy);
+        app.MapGrpcHealthChecksService().RequireCors(BrowserCorsPolicy);
+        return app;
+    }
+
+    private static void MapService<TService>(WebApplication app) where TService : class =>
+        app.MapGrpcService<TService>().RequireAuthorization().RequireCors(BrowserCorsPolicy);
+}

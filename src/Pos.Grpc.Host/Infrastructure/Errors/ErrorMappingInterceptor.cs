@@ -1,0 +1,100 @@
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Pos.Grpc.Host.Infrastructure.Errors;
+
+/// <summary>
+/// The one place where failures become gRPC statuses (Google error model: ErrorInfo plus BadRequest,
+/// PreconditionFailure or ResourceInfo details). Handlers hold no try/catch.
+/// </summary>
+public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+{
+    public const string ErrorDomain = "pos.samesystem.com";
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    private RpcException Map(Exception exception, ServerCallContext context)
+    {
+        var status = exception switch
+        {
+            PosException pos => FromPosException(pos),
+            DbUpdateConcurrencyException => FromPosException(ConflictException.StaleEtag("the resource")),
+            DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg } =>
+                Status(Code.AlreadyExists, "UNIQUE_VIOLATION", $"A resource with the same unique key exists already ({pg.ConstraintName})."),
+            OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
+                Status(Code.Cancelled, "CANCELLED", "The call was cancelled."),
+            NpgsqlException or TimeoutException =>
+                Status(Code.Unavailable, "DATABASE_UNAVAILABLE", "The database is unavailable; retry later."),
+            _ => null,
+        };
+        if (status is null)
+        {
+            logger.LogError(exception, "Unhandled error in {Method}", context.Method);
+            status = Status(Code.Internal, "INTERNAL", "An internal error occurred; it has been logged.");
+        }
+        else
+        {
+            logger.LogInformation("{Method} rejected: {Code} {Message}", context.Method, (Code)status.Code, status.Message);
+        }
+        return status.ToRpcException();
+    }
+
+    private static Google.Rpc.Status FromPosException(PosException exception)
+    {
+        var (code, detail) = exception switch
+        {
+            InvalidArgumentException e => (Code.InvalidArgument, Any.Pack(new BadRequest
+            {
+                FieldViolations = { e.Violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }) },
+            })),
+            PreconditionFailedException e => (Code.FailedPrecondition, Any.Pack(new PreconditionFailure
+            {
+                Violations = { e.Violations.Select(v => new PreconditionFailure.Types.Violation { Type = v.Type, Subject = v.Subject, Description = v.Description }) },
+            })),
+            NotFoundException e => (Code.NotFound, Any.Pack(new ResourceInfo { ResourceType = e.ResourceType, ResourceName = e.ResourceName, Description = e.Message })),
+            AlreadyExistsException e => (Code.AlreadyExists, Any.Pack(new ResourceInfo { ResourceType = e.ResourceType, ResourceName = e.ResourceName, Description = e.Message })),
+            ConflictException => (Code.Aborted, null),
+            PermissionDeniedException => (Code.PermissionDenied, null),
+            _ => (Code.Internal, (Any?)null),
+        };
+        var status = Status(code, exception.Reason, exception.Message);
+        if (detail is not null) status.Details.Add(detail);
+        return status;
+    }
+
+    private static Google.Rpc.Status Status(Code code, string reason, string message) => new()
+    {
+        Code = (int)code,
+        Message = message,
+        Details = { Any.Pack(new ErrorInfo { Reason = reason, Domain = ErrorDomain }) },
+    };
+}

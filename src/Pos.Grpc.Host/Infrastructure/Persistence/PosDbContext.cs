@@ -1,0 +1,22 @@
+using Microsoft.EntityFrameworkCore;
+using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
+
+namespace Pos.Grpc.Host.Infrastructure.Persistence;
+
+/// <summary>All state of the service. Entity mappings live in Configurations/, one class per entity.</summary>
+public sealed class PosDbContext(DbContextOptions<PosDbContext> options) : DbContext(options)
+{
+    public DbSet<GeneralSettingsEntity> GeneralSettings => Set<GeneralSettingsEntity>();
+    public DbSet<DepartmentEntity> Departments => Set<DepartmentEntity>();
+    public DbSet<DepartmentRegisterEntity> DepartmentRegisters => Set<DepartmentRegisterEntity>();
+    public DbSet<WeeklyBalanceFieldEntity> WeeklyBalanceFields => Set<WeeklyBalanceFieldEntity>();
+    public DbSet<DayValueEntity> DayValues => Set<DayValueEntity>();
+    public DbSet<IntervalValueEntity> IntervalValues => Set<IntervalValueEntity>();
+    public DbSet<ConfirmedDayEntity> ConfirmedDays => Set<ConfirmedDayEntity>();
+    public DbSet<ApprovedWeekEntity> ApprovedWeeks => Set<ApprovedWeekEntity>();
+    public DbSet<OpenDayReasonEntity> OpenDayReasons => Set<OpenDayReasonEntity>();
+    public DbSet<AuditEntryEntity> AuditEntries => Set<AuditEntryEntity>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PosDbContext).Assembly);
+}

@@ -1,0 +1,25 @@
+using Pos.Grpc.Host.Infrastructure.Errors;
+
+namespace Pos.Grpc.Host.Infrastructure.Validation;
+
+/// <summary>Collects every bad field of a request so one INVALID_ARGUMENT names them all.</summary>
+public sealed class Violations
+{
+    private readonly List<FieldViolation> _items = [];
+
+    public Violations Add(string field, string description)
+    {
+        _items.Add(new FieldViolation(field, description));
+        return this;
+    }
+
+    public Violations AddIf(bool condition, string field, string description) => condition ? Add(field, description) : this;
+
+    public Violations RequirePositiveId(long id, string field) =>
+        AddIf(id <= 0, field, "must be a positive id");
+
+    public void ThrowIfAny()
+    {
+        if (_items.Count > 0) throw new InvalidArgumentException(_items.ToArray());
+    }
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using Grpc.Net.Client;
+using Grpc.Net.Client.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Pos.Grpc.Host;
+using Pos.Grpc.Host.Infrastructure.Auth;
+using Pos.Grpc.Host.Infrastructure.Persistence;
+
+namespace Pos.Grpc.Tests.Infrastructure;
+
+public enum Transport
+{
+    /// <summary>Native gRPC over HTTP/2 cleartext.</summary>
+    Native,
+    /// <summary>gRPC-Web text (base64) over HTTP/1.1, as browsers that cannot stream binary use it.</summary>
+    GrpcWebText,
+    /// <summary>gRPC-Web binary over HTTP/1.1.</summary>
+    GrpcWeb,
+}
+
+/// <summary>
+/// The real host on real Kestrel ports, over its own fresh database. One per test class
+/// (IClassFixture), so tests of a class share a host and nothing else.
+/// </summary>
+public class PosHostFixture : IAsyncLifetime
+{
+    public static readonly AuthOptions Auth = new()
+    {
+        Issuer = "pos-grpc-tests",
+        Audience = "pos-grpc",
+        SigningKey = "test-signing-key-for-pos-grpc-integration-tests-0123456789",
+    };
+
+    private WebApplication? _app;
+    private readonly List<GrpcChannel> _channels = [];
+
+    public string ConnectionString { get; private set; } = "";
+    public int GrpcPort { get; } = PostgresServer.FreeTcpPort();
+    public int GrpcWebPort { get; } = PostgresServer.FreeTcpPort();
+    public PostgresServer Postgres { get; private set; } = null!;
+    public IServiceProvider Services => _app!.Services;
+
+    public async Task InitializeAsync()
+    {
+        Postgres = await PostgresServer.GetAsync();
+        ConnectionString = await Postgres.CreateDatabaseAsync();
+        _app = PosHost.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(HostSettings());
+            ConfigureHost(builder);
+        });
+        await _app.StartAsync();
+    }
+
+    /// <summary>Configuration of the host under test; subclasses add their own.</summary>
+    protected virtual Dictionary<string, string?> HostSettings() => new()
+    {
+        ["ConnectionStrings:Pos"] = ConnectionString,
+        ["Ports:BindAddress"] = "127.0.0.1",
+        ["Ports:GrpcPort"] = GrpcPort.ToString(),
+        ["Ports:GrpcWebPort"] = GrpcWebPort.ToString(),
+        ["Auth:Issuer"] = Auth.Issuer,
+        ["Auth:Audience"] = Auth.Audience,
+        ["Auth:SigningKey"] = Auth.SigningKey,
+        ["Scheduler:Enabled"] = "false",
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:Console:FormatterName"] = "simple",
+    };
+
+    protected virtual void ConfigureHost(WebApplicationBuilder builder) { }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var channel in _channels) channel.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    public static string Token(string role, long? clientId = null, long[]? departmentIds = null, string subject = "test-user") =>
+        DevelopmentTokenIssuer.Issue(Auth, subject, [role], clientId is { } c ? [c] : [], departmentIds);
+
+    public static string Supervisor(long clientId) => Token(PosRoles.Supervisor, clientId, subject: $"supervisor-{clientId}");
+
+    public static string Service() => Token(PosRoles.Service, subject: "main-system");
+
+    /// <summary>A channel to the host that sends <paramref name="bearerToken"/> (none when null) on every call.</summary>
+    public GrpcChannel Channel(string? bearerToken, Transport transport = Transport.Native)
+    {
+        HttpMessageHandler handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
+        if (transport != Transport.Native)
+            handler = new GrpcWebHandler(transport == Transport.GrpcWebText ? GrpcWebMode.GrpcWebText : GrpcWebMode.GrpcWeb, handler);
+        if (bearerToken is not null) handler = new BearerTokenHandler(bearerToken) { InnerHandler = handler };
+        var port = transport == Transport.Native ? GrpcPort : GrpcWebPort;
+        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            HttpVersion = transport == Transport.Native ? HttpVersion.Version20 : HttpVersion.Version11,
+            HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        });
+        lock (_channels) _channels.Add(channel);
+        return channel;
+    }
+
+    /// <summary>A client of <typeparamref name="TClient"/> over its own channel.</summary>
+    public TClient Client<TClient>(string? bearerToken, Transport transport = Transport.Native) where TClient : class =>
+        (TClient)Activator.CreateInstance(typeof(TClient), Channel(bearerToken, transport))!;
+
+    /// <summary>Direct access to the test's database, to seed and to check what was (not) written.</summary>
+    public PosDbContext NewDbContext()
+    {
+        var options = new DbContextOptionsBuilder<PosDbContext>();
+        PersistenceExtensions.ConfigureNpgsql(options, ConnectionString);
+        return new PosDbContext(options.Options);
+    }
+
+    private sealed class BearerTokenHandler(string token) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Pos.Grpc.Host;
+using Pos.Grpc.Host.Infrastructure.Persistence;
+
+namespace Pos.Grpc.Tests.Infrastructure;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster for the whole test run (initdb + pg_ctl in a temp folder, fsync off),
+/// or the server named by POS_TEST_DATABASE. The real migrations are applied once to a template
+/// database; every test class gets its own copy (CREATE DATABASE ... TEMPLATE), so no test sees another's data.
+/// </summary>
+public sealed class PostgresServer
+{
+    private const string TemplateDatabase = "pos_template";
+    private static readonly Lazy<Task<PostgresServer>> Shared = new(StartAsync);
+
+    private readonly NpgsqlConnectionStringBuilder _admin;
+    private readonly string? _dataDirectory;
+    private int _databaseCounter;
+
+    private PostgresServer(NpgsqlConnectionStringBuilder admin, string? dataDirectory)
+    {
+        _admin = admin;
+        _dataDirectory = dataDirectory;
+    }
+
+    public static Task<PostgresServer> GetAsync() => Shared.Value;
+
+    public int Port => _admin.Port;
+
+    public string? DataDirectory => _dataDirectory;
+
+    public string ConnectionString(string database) =>
+        new NpgsqlConnectionStringBuilder(_admin.ConnectionString) { Database = database, Pooling = true }.ConnectionString;
+
+    /// <summary>A new database holding the migrated, empty schema.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = $"pos_test_{Environment.ProcessId}_{Interlocked.Increment(ref _databaseCounter)}";
+        await ExecuteAdminAsync($"CREATE DATABASE {name} TEMPLATE {TemplateDatabase}");
+        return ConnectionString(name);
+    }
+
+    public async Task ExecuteAdminAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Stops the cluster abruptly and starts it again on the same port (the fault tests' restart).</summary>
+    public async Task RestartAsync()
+    {
+        if (_dataDirectory is null) throw new InvalidOperationException("Only a cluster the tests started can be restarted.");
+        await RunAsync("pg_ctl", $"-D {_dataDirectory} -m immediate -w stop");
+        await RunAsync("pg_ctl", StartArguments(_dataDirectory, Port));
+    }
+
+    private static async Task<PostgresServer> StartAsync()
+    {
+        var configured = Environment.GetEnvironmentVariable("POS_TEST_DATABASE");
+        PostgresServer server;
+        if (!string.IsNullOrEmpty(configured))
+        {
+            server = new PostgresServer(new NpgsqlConnectionStringBuilder(configured) { Database = "postgres" }, null);
+        }
+        else
+        {
+            var directory = Path.Combine(Path.GetTempPath(), $"pos-pg-{Environment.ProcessId}-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(directory);
+            var port = FreeTcpPort();
+            if (IsRoot()) await RunAsync("chown", $"postgres {directory}", asPostgres: false);
+            await RunAsync("initdb", $"-D {directory} -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 --no-sync");
+            await RunAsync("pg_ctl", StartArguments(directory, port));
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => StopCluster(directory);
+            server = new PostgresServer(new NpgsqlConnectionStringBuilder
+            {
+                Host = "127.0.0.1", Port = port, Username = "postgres", Database = "postgres", Pooling = true,
+            }, directory);
+        }
+        await server.CreateTemplateAsync();
+        return server;
+    }
+
+    private static string StartArguments(string directory, int port) =>
+        $"-D {directory} -l {directory}/server.log -w -t 60 -o \"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start";
+
+    private async Task CreateTemplateAsync()
+    {
+        await ExecuteAdminAsync($"DROP DATABASE IF EXISTS {TemplateDatabase}");
+        await ExecuteAdminAsync($"CREATE DATABASE {TemplateDatabase}");
+        var options = new DbContextOptionsBuilder<PosDbContext>();
+        PersistenceExtensions.ConfigureNpgsql(options, ConnectionString(TemplateDatabase) + ";Pooling=false");
+        await using (var db = new PosDbContext(options.Options))
+        {
+            await db.Database.MigrateAsync();
+        }
+    }
+
+    private static void StopCluster(string directory)
+    {
+        try
+        {
+            RunAsync("pg_ctl", $"-D {directory} -m immediate -w stop").GetAwaiter().GetResult();
+            Directory.Delete(directory, recursive: true);
+        }
+        catch
+        {
+            // Best effort at process exit: the folder is in the temp directory either way.
+        }
+    }
+
+    private static bool IsRoot() => Environment.UserName == "root";
+
+    private static async Task RunAsync(string program, string arguments, bool asPostgres = true)
+    {
+        var info = asPostgres && IsRoot()
+            ? new ProcessStartInfo("runuser", $"-u postgres -- {program} {arguments}")
+            : new ProcessStartInfo(program, arguments);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.WorkingDirectory = Path.GetTempPath();
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {program}.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{program} {arguments} failed ({process.ExitCode}): {await output} {await error}");
+    }
+
+    public static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
