@@ -1,5 +1,146 @@
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
 using Pos.Grpc.Contracts.FieldMapping.V1;
+using Pos.Grpc.Host.Infrastructure.Audit;
+using Pos.Grpc.Host.Infrastructure.Auth;
+using Pos.Grpc.Host.Infrastructure.Errors;
+using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
+using Pos.Grpc.Host.Infrastructure.Validation;
 
 namespace Pos.Grpc.Host.Features.FieldMapping;
 
-public sealed class FieldMappingGrpcService : FieldMappingService.FieldMappingServiceBase;
+public sealed class FieldMappingGrpcService(PosDbContext db, TimeProvider clock) : FieldMappingService.FieldMappingServiceBase
+{
+    private const string ListName = "fields";
+
+    public override async Task<ListWeeklyBalanceFieldsResponse> ListWeeklyBalanceFields(ListWeeklyBalanceFieldsRequest request, ServerCallContext context)
+    {
+        var violations = new Violations().RequirePositiveId(request.ClientId, "client_id");
+        var pageSize = Paging.ResolvePageSize(request.PageSize, violations);
+        var after = Paging.DecodeLongToken(request.PageToken, ListName, violations);
+        violations.ThrowIfAny();
+        AccessPolicy.EnsureClient(context.GetCaller(), request.ClientId, Capability.Read);
+
+        var page = await db.WeeklyBalanceFields.AsNoTracking()
+            .Where(f => f.ClientId == request.ClientId && (after == null || f.Id > after))
+            .OrderBy(f => f.Id).Take(pageSize + 1).ToListAsync(context.CancellationToken);
+        var response = new ListWeeklyBalanceFieldsResponse { Fields = { page.Take(pageSize).Select(f => f.ToProto()) } };
+        if (page.Count > pageSize) response.NextPageToken = Paging.EncodeToken(ListName, page[pageSize - 1].Id.ToString());
+        return response;
+    }
+
+    public override async Task<CreateWeeklyBalanceFieldResponse> CreateWeeklyBalanceField(CreateWeeklyBalanceFieldRequest request, ServerCallContext context)
+    {
+        var field = request.Field;
+        var violations = new Violations();
+        if (field is null) violations.Add("field", "is required").ThrowIfAny();
+        violations.RequirePositiveId(field!.FieldId, "field.field_id").RequirePositiveId(field.ClientId, "field.client_id");
+        var name = field.Name.Trim();
+        violations.AddIf(name.Length == 0, "field.name", "is required")
+            .AddIf(name.Length > FieldRules.MaxNameLength, "field.name", $"must be at most {FieldRules.MaxNameLength} characters")
+            .AddIf(field.Code.Length > 50, "field.code", "must be at most 50 characters");
+        violations.ThrowIfAny();
+        var caller = context.GetCaller();
+        AccessPolicy.EnsureClient(caller, field.ClientId, Capability.ManageFields);
+
+        if (await db.WeeklyBalanceFields.AnyAsync(f => f.Id == field.FieldId, context.CancellationToken))
+            throw new AlreadyExistsException("weekly_balance_field", $"fields/{field.FieldId}", $"Weekly-balance field {field.FieldId} exists already.");
+        var now = clock.GetStorableUtcNow();
+        // Mapping is output only here (AIP-203): it is set with UpdateFieldMapping, where its rules live.
+        var entity = new WeeklyBalanceFieldEntity
+        {
+            Id = field.FieldId, ClientId = field.ClientId, Name = name, Code = field.Code.Trim(), Mandatory = field.Mandatory,
+            Version = 1, CreatedAt = now, UpdatedAt = now,
+        };
+        db.WeeklyBalanceFields.Add(entity);
+        AuditTrail.Record(db, caller, entity.ClientId, null, "field.create", "weekly_balance_field", entity.Id.ToString(),
+            new { entity.Name, entity.Code, entity.Mandatory }, now);
+        await db.SaveChangesAsync(context.CancellationToken);
+        return new CreateWeeklyBalanceFieldResponse { Field = entity.ToProto() };
+    }
+
+    public override async Task<UpdateFieldMappingResponse> UpdateFieldMapping(UpdateFieldMappingRequest request, ServerCallContext context)
+    {
+        var violations = new Violations().RequirePositiveId(request.FieldId, "field_id");
+        violations.AddIf(request.PosFieldType == PosFieldType.Unspecified, "pos_field_type", "must be specified; use ClearFieldMapping to stop importing")
+            .AddIf(!System.Enum.IsDefined(request.PosFieldType), "pos_field_type", $"unknown value {(int)request.PosFieldType}");
+        violations.ThrowIfAny();
+        var (caller, field) = await LoadForMappingAsync(request.FieldId, request.Etag, context);
+
+        var type = (int)request.PosFieldType;
+        var taken = await db.WeeklyBalanceFields.AsNoTracking()
+            .Where(f => f.ClientId == field.ClientId && f.PosFieldType == type && f.Id != field.Id)
+            .Select(f => (long?)f.Id).FirstOrDefaultAsync(context.CancellationToken);
+        if (taken is { } other)
+            throw new AlreadyExistsException("pos_field_mapping", $"fields/{other}",
+                $"{request.PosFieldType} is already imported into field {other}; one field per POS field type. Clear that mapping first.");
+
+        return new UpdateFieldMappingResponse
+        {
+            Field = await SaveMappingAsync(caller, field, type, request.SplitIntoIntervals, "field.map", context.CancellationToken),
+        };
+    }
+
+    public override async Task<ClearFieldMappingResponse> ClearFieldMapping(ClearFieldMappingRequest request, ServerCallContext context)
+    {
+        new Violations().RequirePositiveId(request.FieldId, "field_id").ThrowIfAny();
+        var (caller, field) = await LoadForMappingAsync(request.FieldId, request.Etag, context);
+        return new ClearFieldMappingResponse
+        {
+            Field = await SaveMappingAsync(caller, field, null, false, "field.unmap", context.CancellationToken),
+        };
+    }
+
+    public override async Task<GetMappingReportResponse> GetMappingReport(GetMappingReportRequest request, ServerCallContext context)
+    {
+        new Violations().RequirePositiveId(request.ClientId, "client_id").ThrowIfAny();
+        AccessPolicy.EnsureClient(context.GetCaller(), request.ClientId, Capability.Read);
+        var mapped = await db.WeeklyBalanceFields.AsNoTracking()
+            .Where(f => f.ClientId == request.ClientId && f.PosFieldType != null)
+            .ToDictionaryAsync(f => (PosFieldType)f.PosFieldType!.Value, context.CancellationToken);
+
+        var response = new GetMappingReportResponse();
+        foreach (var type in PosFieldTypes.All)
+        {
+            var entry = new MappingReportEntry { PosFieldType = type, ProvidedByPos = PosFieldTypes.IsProvidedByLightspeed(type) };
+            if (mapped.TryGetValue(type, out var field))
+            {
+                entry.FieldId = field.Id;
+                entry.FieldName = field.Name;
+                entry.SplitIntoIntervals = field.SplitIntoIntervals;
+            }
+            else if (entry.ProvidedByPos)
+            {
+                response.UnmappedProvidedTypes.Add(type);
+            }
+            response.Entries.Add(entry);
+        }
+        response.Complete = response.UnmappedProvidedTypes.Count == 0;
+        return response;
+    }
+
+    private async Task<(Caller Caller, WeeklyBalanceFieldEntity Field)> LoadForMappingAsync(long fieldId, string etag, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var field = await db.WeeklyBalanceFields.SingleOrDefaultAsync(f => f.Id == fieldId, context.CancellationToken)
+            ?? throw new NotFoundException("weekly_balance_field", $"fields/{fieldId}");
+        AccessPolicy.EnsureClientResource(caller, field.ClientId, Capability.EditFieldMapping, "weekly_balance_field", $"fields/{fieldId}");
+        Etags.EnsureCurrent(etag, field.Version, $"fields/{fieldId}");
+        return (caller, field);
+    }
+
+    private async Task<WeeklyBalanceField> SaveMappingAsync(Caller caller, WeeklyBalanceFieldEntity field, int? type, bool split, string action, CancellationToken cancellationToken)
+    {
+        var now = clock.GetStorableUtcNow();
+        var before = new { field.PosFieldType, field.SplitIntoIntervals };
+        field.PosFieldType = type;
+        field.SplitIntoIntervals = split;
+        field.Version++;
+        field.UpdatedAt = now;
+        AuditTrail.Record(db, caller, field.ClientId, null, action, "weekly_balance_field", field.Id.ToString(),
+            new { before, after = new { field.PosFieldType, field.SplitIntoIntervals } }, now);
+        await db.SaveChangesAsync(cancellationToken);
+        return field.ToProto();
+    }
+}

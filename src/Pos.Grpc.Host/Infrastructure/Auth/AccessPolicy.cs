@@ -40,10 +40,17 @@ public static class AccessPolicy
         caller.Roles.Where(Grants.ContainsKey).Select(r => Grants[r]);
 
     /// <summary>Client-wide resources (settings, fields, connections, jobs, the client itself).</summary>
-    public static void EnsureClient(Caller caller, long clientId, Capability capability)
+    public static void EnsureClient(Caller caller, long clientId, Capability capability) =>
+        EnsureClientResource(caller, clientId, capability, "client", $"clients/{clientId}");
+
+    /// <summary>
+    /// A client-wide resource found by its own id (a field, a connection, a job): when hidden, NOT_FOUND names
+    /// that resource, exactly as for an id that does not exist, so ids of other clients cannot be probed.
+    /// </summary>
+    public static void EnsureClientResource(Caller caller, long clientId, Capability capability, string resourceType, string resourceName)
     {
         var visible = GrantsOf(caller).Where(g => g.Reach == Reach.AnyClient || caller.ClientIds.Contains(clientId)).ToList();
-        if (visible.Count == 0) throw new NotFoundException("client", $"clients/{clientId}");
+        if (visible.Count == 0) throw new NotFoundException(resourceType, resourceName);
         // Regional supervisors read client-wide things, but change only their departments.
         if (!visible.Any(g => g.Capabilities.Contains(capability) && (g.Reach != Reach.OwnDepartments || capability == Capability.Read)))
             throw Denied(capability);
