@@ -4,6 +4,7 @@ using Grpc.Net.Client.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Pos.Grpc.Host;
 using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Host.Infrastructure.Persistence;
@@ -52,6 +53,17 @@ public class PosHostFixture : IAsyncLifetime
             ConfigureHost(builder);
         });
         await _app.StartAsync();
+        if (WaitForMigratedDatabase) await WaitUntilMigratedAsync();
+    }
+
+    /// <summary>Whether start-up waits for the host's migrator (off for hosts whose database is meant to be down).</summary>
+    protected virtual bool WaitForMigratedDatabase => true;
+
+    private async Task WaitUntilMigratedAsync()
+    {
+        var state = Services.GetRequiredService<DatabaseState>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!state.IsMigrated) await Task.Delay(20, timeout.Token);
     }
 
     /// <summary>Configuration of the host under test; subclasses add their own.</summary>

@@ -52,7 +52,7 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
                 Status(Code.AlreadyExists, "UNIQUE_VIOLATION", $"A resource with the same unique key exists already ({pg.ConstraintName})."),
             OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
                 Status(Code.Cancelled, "CANCELLED", "The call was cancelled."),
-            NpgsqlException or TimeoutException =>
+            _ when IsDatabaseUnavailable(exception) =>
                 Status(Code.Unavailable, "DATABASE_UNAVAILABLE", "The database is unavailable; retry later."),
             _ => null,
         };
@@ -66,6 +66,16 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
             logger.LogInformation("{Method} rejected: {Code} {Message}", context.Method, (Code)status.Code, status.Message);
         }
         return status.ToRpcException();
+    }
+
+    /// <summary>EF wraps connection failures differently per call site; look through the whole chain.</summary>
+    private static bool IsDatabaseUnavailable(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is NpgsqlException { IsTransient: true } or TimeoutException or System.Net.Sockets.SocketException) return true;
+        }
+        return false;
     }
 
     private static Google.Rpc.Status FromPosException(PosException exception)

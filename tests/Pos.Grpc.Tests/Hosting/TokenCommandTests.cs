@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using Pos.Grpc.Contracts.Settings.V1;
+using Pos.Grpc.Tests.Infrastructure;
+
+namespace Pos.Grpc.Tests.Hosting;
+
+/// <summary>The host's `token` command, run as its own process, mints a token the running host accepts.</summary>
+public sealed class TokenCommandTests(PosHostFixture host) : IClassFixture<PosHostFixture>
+{
+    private static async Task<(int ExitCode, string Output, string Error)> RunHostCommandAsync(params string[] arguments)
+    {
+        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Pos.Grpc.Host"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["POS_Auth__SigningKey"] = PosHostFixture.Auth.SigningKey;
+        info.Environment["POS_Auth__Issuer"] = PosHostFixture.Auth.Issuer;
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (process.ExitCode, (await output).Trim(), await error);
+    }
+
+    [Fact]
+    public async Task Token_SupervisorOfClient_IsAcceptedByTheHost()
+    {
+        var (exitCode, token, error) = await RunHostCommandAsync("token", "--role", "supervisor", "--client", "501");
+        Assert.True(exitCode == 0, error);
+
+        var settings = host.Client<SettingsService.SettingsServiceClient>(token);
+        Assert.Equal(501, (await settings.GetGeneralSettingsAsync(new() { ClientId = 501 })).Settings.ClientId);
+        await RpcAssert.FailsAsync(global::Grpc.Core.StatusCode.NotFound, () => settings.GetGeneralSettingsAsync(new() { ClientId = 502 }));
+    }
+
+    [Fact]
+    public async Task Token_UnknownRole_FailsWithUsage()
+    {
+        var (exitCode, _, error) = await RunHostCommandAsync("token", "--role", "admin");
+        Assert.Equal(2, exitCode);
+        Assert.Contains("unknown role admin", error);
+    }
+}
