@@ -45,8 +45,8 @@ public static class HostCommands
         if (roles.Count == 0) return Usage("give at least one --role");
         if (roles.FirstOrDefault(r => !PosRoles.All.Contains(r)) is { } unknown) return Usage($"unknown role {unknown}");
 
-        var configuration = WebApplication.CreateBuilder([]).Configuration;
-        configuration.AddEnvironmentVariables(prefix: "POS_");
+        // A development tool: it reads the Development settings unless ASPNETCORE_ENVIRONMENT says otherwise.
+        var configuration = PosHost.CreateBuilder([], defaultEnvironment: Environments.Development).Configuration;
         var options = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         Console.WriteLine(DevelopmentTokenIssuer.Issue(options, subject, roles, clients, departments, TimeSpan.FromHours(hours)));
         return 0;
@@ -54,8 +54,7 @@ public static class HostCommands
 
     private static async Task<int> MigrateAsync(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
-        builder.Configuration.AddEnvironmentVariables(prefix: "POS_");
+        var builder = PosHost.CreateBuilder(args);
         builder.Configuration["Database:MigrateOnStartup"] = "false";
         builder.AddPosPersistence();
         await using var app = builder.Build();

@@ -5,8 +5,7 @@ public static class PosHost
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
-        builder.Configuration.AddEnvironmentVariables(prefix: "POS_");
+        var builder = CreateBuilder(args);
         configure?.Invoke(builder);
 
         builder.AddPosKestrel()
@@ -17,5 +16,21 @@ public static class PosHost
         var app = builder.Build();
         app.MapPosGrpc();
         return app;
+    }
+
+    /// <summary>
+    /// Configuration from appsettings next to the binary (whatever the working directory), then
+    /// the usual sources, then POS_-prefixed environment variables.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args, string? defaultEnvironment = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? defaultEnvironment,
+        });
+        builder.Configuration.AddEnvironmentVariables(prefix: "POS_");
+        return builder;
     }
 }

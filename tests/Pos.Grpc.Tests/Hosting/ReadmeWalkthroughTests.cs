@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Pos.Grpc.Contracts.FieldMapping.V1;
+using Microsoft.EntityFrameworkCore;
+using Pos.Grpc.Tests.Infrastructure;
+
+namespace Pos.Grpc.Tests.Hosting;
+
+/// <summary>A host that accepts the development tokens the README mints with the `token` command.</summary>
+public sealed class DevelopmentTokensHostFixture : PosHostFixture
+{
+    protected override Dictionary<string, string?> HostSettings()
+    {
+        var settings = base.HostSettings();
+        settings.Remove("Auth:SigningKey");
+        settings.Remove("Auth:Issuer");
+        settings.Remove("Auth:Audience");
+        return settings;
+    }
+
+    protected override void ConfigureHost(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder) =>
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.Development.json"));
+}
+
+/// <summary>
+/// Runs the README's walkthrough blocks with bash, as printed, against a real host. Only the port and the
+/// path of the host binary are substituted; grpcurl is the real one when installed, else the buf curl shim.
+/// </summary>
+public sealed class ReadmeWalkthroughTests(DevelopmentTokensHostFixture host) : IClassFixture<DevelopmentTokensHostFixture>
+{
+    public static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Pos.Grpc.sln"))) directory = directory.Parent;
+        return directory?.FullName ?? throw new InvalidOperationException("Pos.Grpc.sln not found above the test binaries.");
+    }
+
+    public static string WalkthroughBlock(string name)
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var match = Regex.Match(readme, $@"<!-- walkthrough:{name} -->\s*```sh\n(?<script>.*?)```\s*<!-- /walkthrough -->", RegexOptions.Singleline);
+        Assert.True(match.Success, $"README.md has no walkthrough:{name} block");
+        return match.Groups["script"].Value;
+    }
+
+    public async Task<(int ExitCode, string Output)> RunBashAsync(string script)
+    {
+        var root = RepositoryRoot();
+        script = script
+            .Replace("127.0.0.1:5080", $"127.0.0.1:{host.GrpcPort}")
+            .Replace("src/Pos.Grpc.Host/bin/Release/net10.0/Pos.Grpc.Host.dll", Path.Combine(AppContext.BaseDirectory, "Pos.Grpc.Host.dll"));
+        var info = new ProcessStartInfo("bash") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        using var process = Process.Start(info)!;
+        await process.StandardInput.WriteAsync($"set -euo pipefail\nsource scripts/grpcurl-via-buf.sh\n{script}\n");
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        return (process.ExitCode, await output + await error);
+    }
+
+    [Fact]
+    public async Task ConfigurationWalkthrough_RunsAsPrintedAndConfiguresClientOne()
+    {
+        var (exitCode, output) = await RunBashAsync(WalkthroughBlock("configuration"));
+        Assert.True(exitCode == 0, output);
+
+        await using var db = host.NewDbContext();
+        var settings = await db.GeneralSettings.SingleAsync(s => s.ClientId == 1);
+        Assert.True(settings.PosImportEnabled && settings.MultiCashRegisters && settings.AutoConfirmWeeklyBalance);
+        var field = await db.WeeklyBalanceFields.SingleAsync(f => f.Id == 5266);
+        Assert.Equal((int)PosFieldType.GrossSales, field.PosFieldType);
+        Assert.Contains("\"posFieldType\": \"POS_FIELD_TYPE_GROSS_SALES\"", output);
+        Assert.Contains("\"posTerminalNumbers\"", output);
+    }
+}
