@@ -1,12 +1,128 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Pos.Grpc.Contracts.Departments.V1;
+using Pos.Grpc.Host.Domain;
+using Pos.Grpc.Host.Features.Settings;
 using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Host.Infrastructure.Validation;
 
 namespace Pos.Grpc.Host.Features.Departments;
 
-/// <summary>Rules that span departments of a client.</summary>
+/// <summary>
+/// The rules of departments (design.md section 3): shapes of fields, consistency of the whole, the client's
+/// settings they depend on, and rules that span departments of a client.
+/// </summary>
 public static class DepartmentRules
 {
+    public const int MaxTerminalNumbers = 100;
+
+    private static readonly string PosIdRule = $"must be a Lightspeed id: 1-{FieldRules.MaxPosIdLength} digits, not zero";
+
+    public static readonly IReadOnlySet<string> WritableFields = new HashSet<string>
+    {
+        "name", "pos_client_number", "pos_shop_id", "pos_terminal_numbers", "time_zone",
+    };
+
+    /// <summary>
+    /// Copies the masked fields of <paramref name="source"/> onto <paramref name="target"/>, naming every bad one,
+    /// then checks the draft as a whole. Bad values are copied too: the caller throws before anything is stored,
+    /// and the whole-draft rule should judge what was asked for, not what was stored.
+    /// </summary>
+    internal static void Apply(Department source, IReadOnlySet<string> paths, DepartmentDraft target, Violations violations)
+    {
+        if (paths.Contains("name"))
+        {
+            target.Name = source.Name.Trim();
+            violations.AddIf(target.Name.Length == 0, "department.name", "is required");
+            violations.AddIf(target.Name.Length > FieldRules.MaxNameLength, "department.name",
+                $"must be at most {FieldRules.MaxNameLength} characters");
+        }
+        if (paths.Contains("pos_client_number"))
+            target.PosClientNumber = OptionalPosId(source.PosClientNumber, "department.pos_client_number", violations);
+        if (paths.Contains("pos_shop_id"))
+            target.PosShopId = OptionalPosId(source.PosShopId, "department.pos_shop_id", violations);
+        if (paths.Contains("pos_terminal_numbers"))
+        {
+            target.TerminalNumbers = source.PosTerminalNumbers.ToList();
+            CheckTerminalNumbers(target.TerminalNumbers, violations);
+        }
+        if (paths.Contains("time_zone"))
+        {
+            target.TimeZone = source.TimeZone.Length == 0 ? null : source.TimeZone;
+            violations.AddIf(target.TimeZone is not null && TimeZones.TryFind(target.TimeZone) is null, "department.time_zone",
+                $"'{source.TimeZone}' is not an IANA time zone such as \"Europe/Copenhagen\"; leave it empty to use the client's");
+        }
+
+        // Shops and registers are ids inside a Lightspeed account: without the account they name nothing.
+        violations.AddIf(target.PosClientNumber is null && (target.PosShopId is not null || target.TerminalNumbers.Count > 0),
+            "department.pos_client_number", "is required when pos_shop_id or pos_terminal_numbers are set");
+    }
+
+    private static string? OptionalPosId(string value, string field, Violations violations)
+    {
+        if (value.Length == 0) return null;
+        violations.AddIf(!FieldRules.IsPosId(value), field, PosIdRule);
+        return value;
+    }
+
+    private static void CheckTerminalNumbers(IReadOnlyList<string> numbers, Violations violations)
+    {
+        if (numbers.Count > MaxTerminalNumbers)
+        {
+            // One violation, not one per entry: a huge list would otherwise make a huge error.
+            violations.Add("department.pos_terminal_numbers", $"must have at most {MaxTerminalNumbers} entries, has {numbers.Count}");
+            return;
+        }
+        var firstIndexOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < numbers.Count; i++)
+        {
+            var field = $"department.pos_terminal_numbers[{i}]";
+            if (!FieldRules.IsPosId(numbers[i]))
+                violations.Add(field, PosIdRule);
+            else if (!firstIndexOf.TryAdd(numbers[i], i))
+                violations.Add(field, $"repeats pos_terminal_numbers[{firstIndexOf[numbers[i]]}]; a register can feed only one weekly-balance register");
+        }
+    }
+
+    /// <summary>Terminal numbers split a department into several weekly-balance registers, which the client must have turned on.</summary>
+    internal static async Task EnsureMultiCashRegistersAsync(PosDbContext db, long clientId, DepartmentDraft draft, CancellationToken cancellationToken)
+    {
+        if (draft.TerminalNumbers.Count == 0) return;
+        var settings = await db.GetOrDefaultAsync(clientId, cancellationToken);
+        if (!settings.MultiCashRegisters)
+            throw new PreconditionFailedException("MULTI_CASH_REGISTERS_OFF", "SETTINGS", $"clients/{clientId}/settings/multi_cash_registers",
+                "POS terminal numbers need multi cash registers turned on in the client's general settings.");
+    }
+
+    /// <summary>
+    /// Starts the transaction in which a department's POS scope is checked and written. The advisory lock
+    /// serialises these transactions per client across every host instance, so two concurrent requests cannot
+    /// both see "no overlap" and both commit. It is released when the transaction ends.
+    /// </summary>
+    public static async Task<IDbContextTransaction> BeginScopeTransactionAsync(PosDbContext db, long clientId, CancellationToken cancellationToken)
+    {
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({clientId})", cancellationToken);
+        return transaction;
+    }
+
+    /// <summary>No two departments of a client may claim the same sales. Call inside <see cref="BeginScopeTransactionAsync"/>.</summary>
+    internal static async Task EnsureNoScopeOverlapAsync(PosDbContext db, long clientId, long departmentId, PosScope scope, CancellationToken cancellationToken)
+    {
+        if (!scope.ClaimsAnything) return;
+        var sameAccount = await db.Departments.AsNoTracking()
+            .Include(d => d.Registers)
+            .Where(d => d.ClientId == clientId && d.Id != departmentId && d.PosClientNumber == scope.Account)
+            .OrderBy(d => d.Id)
+            .ToListAsync(cancellationToken);
+        var other = sameAccount.FirstOrDefault(d => scope.Overlaps(PosScope.Of(d)));
+        if (other is not null)
+            throw new AlreadyExistsException("pos_scope", $"departments/{other.Id}",
+                $"The POS scope ({scope}) overlaps department {other.Id} '{other.Name}' ({PosScope.Of(other)}): "
+                + "its sales would be counted twice. Use different shops or disjoint terminal numbers.");
+    }
+
     /// <summary>Multi cash registers can only be turned off when no department of the client has terminal numbers.</summary>
     public static async Task EnsureNoTerminalNumbersAsync(PosDbContext db, long clientId, CancellationToken cancellationToken)
     {
