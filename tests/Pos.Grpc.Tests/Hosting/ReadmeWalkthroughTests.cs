@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Pos.Grpc.Contracts.FieldMapping.V1;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Pos.Grpc.Tests.Infrastructure;
 
 namespace Pos.Grpc.Tests.Hosting;

@@ -35,6 +35,8 @@ public sealed class SettingsGrpcService(PosDbContext db, TimeProvider clock) : S
         var clientId = request.Settings.ClientId;
         AccessPolicy.EnsureClient(caller, clientId, Capability.EditSettings);
 
+        // The client's configuration lock: a department gaining terminal numbers cannot slip past the check below.
+        await using var transaction = await DepartmentRules.BeginScopeTransactionAsync(db, clientId, context.CancellationToken);
         var settings = await db.GetOrDefaultAsync(clientId, context.CancellationToken);
         Etags.EnsureCurrent(request.Etag, settings.Version, $"clients/{clientId}/settings");
         var before = settings.ToProto();
@@ -51,6 +53,7 @@ public sealed class SettingsGrpcService(PosDbContext db, TimeProvider clock) : S
         AuditTrail.Record(db, caller, clientId, null, "settings.update", "general_settings", clientId.ToString(),
             new { fields = paths.Order().ToArray(), before = before.ToString(), after = settings.ToProto().ToString() }, now);
         await db.SaveChangesAsync(context.CancellationToken);
+        await transaction.CommitAsync(context.CancellationToken);
         return new UpdateGeneralSettingsResponse { Settings = settings.ToProto() };
     }
 }
