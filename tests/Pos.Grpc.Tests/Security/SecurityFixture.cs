@@ -1,0 +1,54 @@
+using Microsoft.EntityFrameworkCore;
+using Pos.Grpc.Contracts.FieldMapping.V1;
+using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
+using Pos.Grpc.Tests.Infrastructure;
+
+namespace Pos.Grpc.Tests.Security;
+
+/// <summary>A host plus fresh targets (client, department, mapped field) seeded straight into its database.</summary>
+public sealed class SecurityFixture : PosHostFixture
+{
+    private long _next = 10;
+
+    /// <summary>RPCs whose features have not landed yet: they answer UNIMPLEMENTED to everybody.</summary>
+    public static readonly IReadOnlySet<string> NotYetImplemented = RpcCatalogue.AllMethods
+        .Where(m => m.StartsWith("pos.lightspeed_auth.", StringComparison.Ordinal) || m.StartsWith("pos.imports.", StringComparison.Ordinal))
+        .ToHashSet();
+
+    public async Task<TargetIds> SeedTargetAsync()
+    {
+        var clientId = Interlocked.Increment(ref _next);
+        var target = new TargetIds(clientId, clientId * 100 + 1, clientId * 100 + 2);
+        var now = DateTimeOffset.UtcNow;
+        await using var db = NewDbContext();
+        db.GeneralSettings.Add(new GeneralSettingsEntity { ClientId = clientId, MultiCashRegisters = true, Version = 1, UpdatedAt = now });
+        db.Departments.Add(new DepartmentEntity
+        {
+            Id = target.DepartmentId, ClientId = clientId, Name = $"Department of {clientId}", PosClientNumber = $"{clientId}",
+            Version = 1, CreatedAt = now, UpdatedAt = now,
+        });
+        db.WeeklyBalanceFields.Add(new WeeklyBalanceFieldEntity
+        {
+            Id = target.FieldId, ClientId = clientId, Name = "Gross sales", PosFieldType = (int)PosFieldType.GrossSales,
+            Version = 1, CreatedAt = now, UpdatedAt = now,
+        });
+        await db.SaveChangesAsync();
+        return target;
+    }
+
+    /// <summary>Everything a call could change about a target, as one comparable string.</summary>
+    public async Task<string> SnapshotAsync(TargetIds target)
+    {
+        await using var db = NewDbContext();
+        var settings = await db.GeneralSettings.AsNoTracking().SingleOrDefaultAsync(s => s.ClientId == target.ClientId);
+        var departments = await db.Departments.AsNoTracking().Where(d => d.ClientId == target.ClientId)
+            .OrderBy(d => d.Id).Select(d => $"{d.Id}:{d.Version}:{d.PosClientNumber}").ToListAsync();
+        var fields = await db.WeeklyBalanceFields.AsNoTracking().Where(f => f.ClientId == target.ClientId)
+            .OrderBy(f => f.Id).Select(f => $"{f.Id}:{f.Version}:{f.PosFieldType}").ToListAsync();
+        var confirmed = await db.ConfirmedDays.CountAsync(c => c.DepartmentId == target.DepartmentId);
+        var approved = await db.ApprovedWeeks.CountAsync(a => a.DepartmentId == target.DepartmentId);
+        var audit = await db.AuditEntries.CountAsync(a => a.ClientId == target.ClientId);
+        return $"settings {settings?.Version}; departments {string.Join(",", departments)}; fields {string.Join(",", fields)}; " +
+               $"confirmed {confirmed}; approved {approved}; audit {audit}";
+    }
+}
