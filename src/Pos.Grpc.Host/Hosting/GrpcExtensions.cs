@@ -1,4 +1,5 @@
 using Grpc.AspNetCore.Web;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pos.Grpc.Host.Features.Departments;
 using Pos.Grpc.Host.Features.FieldMapping;
 using Pos.Grpc.Host.Features.Imports;
@@ -24,7 +25,8 @@ public static class GrpcExtensions
         });
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
-        builder.Services.AddSingleton(TimeProvider.System);
+        // TryAdd: a test host registers its own fixed clock first, and it must win.
+        builder.Services.TryAddSingleton(TimeProvider.System);
 
         var origins = builder.Configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
         builder.Services.AddCors(cors => cors.AddPolicy(BrowserCorsPolicy, policy =>

@@ -1,0 +1,79 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Host.Infrastructure.Auth;
+using Pos.Grpc.Tests.Infrastructure;
+
+namespace Pos.Grpc.Tests.WeeklyBalance;
+
+/// <summary>
+/// The host with a fixed clock, so "has the local day ended" is deterministic, and a count of the SQL
+/// commands it runs, so a test can show reads do not grow with the data (no N+1). Now is Monday 2026-11-02
+/// 03:00 UTC: 04:00 in Copenhagen (Sunday 1 November has ended there) but still Sunday 22:00 in New York.
+/// </summary>
+public sealed class WeeklyBalanceHostFixture : PosHostFixture
+{
+    public static readonly DateTimeOffset Now = new(2026, 11, 2, 3, 0, 0, TimeSpan.Zero);
+
+    public SqlCommandCounter SqlCommands { get; } = new();
+
+    protected override void ConfigureHost(WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<TimeProvider>(new FixedClock(Now));
+        builder.Services.ConfigureDbContext<PosDbContext>(options => options.AddInterceptors(SqlCommands));
+    }
+
+    /// <summary>
+    /// A token valid both at the fixed clock and at the real time, whichever clock the bearer handler
+    /// checks lifetimes against.
+    /// </summary>
+    public static new string Token(string role, long? clientId = null, long[]? departmentIds = null, string subject = "test-user")
+    {
+        var real = DateTime.UtcNow;
+        var fixedNow = Now.UtcDateTime;
+        var from = (real < fixedNow ? real : fixedNow).AddHours(-1);
+        var until = (real > fixedNow ? real : fixedNow).AddHours(12);
+        return DevelopmentTokenIssuer.Issue(Auth, subject, [role], clientId is { } c ? [c] : [], departmentIds, until - from, from);
+    }
+
+    public static new string Supervisor(long clientId) => Token(PosRoles.Supervisor, clientId, subject: $"supervisor-{clientId}");
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
+
+/// <summary>Counts the SQL commands the host sends; tests of one class run one at a time, so a reset-then-read is exact.</summary>
+public sealed class SqlCommandCounter : DbCommandInterceptor
+{
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public void Reset() => Interlocked.Exchange(ref _count, 0);
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _count);
+        return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _count);
+        return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _count);
+        return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
+    }
+}
