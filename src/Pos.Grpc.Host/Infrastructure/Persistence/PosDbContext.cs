@@ -1,10 +1,11 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 
 namespace Pos.Grpc.Host.Infrastructure.Persistence;
 
 /// <summary>All state of the service. Entity mappings live in Configurations/, one class per entity.</summary>
-public sealed class PosDbContext(DbContextOptions<PosDbContext> options) : DbContext(options)
+public sealed class PosDbContext(DbContextOptions<PosDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<GeneralSettingsEntity> GeneralSettings => Set<GeneralSettingsEntity>();
     public DbSet<DepartmentEntity> Departments => Set<DepartmentEntity>();
@@ -16,6 +17,14 @@ public sealed class PosDbContext(DbContextOptions<PosDbContext> options) : DbCon
     public DbSet<ApprovedWeekEntity> ApprovedWeeks => Set<ApprovedWeekEntity>();
     public DbSet<OpenDayReasonEntity> OpenDayReasons => Set<OpenDayReasonEntity>();
     public DbSet<AuditEntryEntity> AuditEntries => Set<AuditEntryEntity>();
+    public DbSet<LightspeedConnectionEntity> LightspeedConnections => Set<LightspeedConnectionEntity>();
+    public DbSet<OAuthStateEntity> OAuthStates => Set<OAuthStateEntity>();
+    public DbSet<ImportJobEntity> ImportJobs => Set<ImportJobEntity>();
+    public DbSet<ImportUnitEntity> ImportUnits => Set<ImportUnitEntity>();
+    public DbSet<ImportedDayEntity> ImportedDays => Set<ImportedDayEntity>();
+
+    /// <summary>The ASP.NET Core Data Protection key ring, shared by every instance.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PosDbContext).Assembly);

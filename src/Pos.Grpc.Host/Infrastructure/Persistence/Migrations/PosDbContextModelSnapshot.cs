@@ -22,6 +22,29 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.ApprovedWeekEntity", b =>
                 {
                     b.Property<long>("DepartmentId")
@@ -307,6 +330,214 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                     b.ToTable("general_settings", (string)null);
                 });
 
+            modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.ImportJobEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("boolean")
+                        .HasColumnName("cancel_requested");
+
+                    b.Property<long>("ClientId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("DepartmentDaysDone")
+                        .HasColumnType("integer")
+                        .HasColumnName("department_days_done");
+
+                    b.Property<int>("DepartmentDaysTotal")
+                        .HasColumnType("integer")
+                        .HasColumnName("department_days_total");
+
+                    b.PrimitiveCollection<long[]>("DepartmentIds")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("department_ids");
+
+                    b.Property<string>("Errors")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("errors");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<DateOnly>("FromDate")
+                        .HasColumnType("date")
+                        .HasColumnName("from_date");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<bool>("OverwriteApproved")
+                        .HasColumnType("boolean")
+                        .HasColumnName("overwrite_approved");
+
+                    b.Property<long>("ProgressVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("progress_version");
+
+                    b.Property<long>("RateLimitWaitMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rate_limit_wait_ms");
+
+                    b.Property<string>("RequestId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("request_id");
+
+                    b.Property<long>("RequestsMade")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests_made");
+
+                    b.Property<long>("SalesRead")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sales_read");
+
+                    b.Property<DateOnly?>("ScheduledFor")
+                        .HasColumnType("date")
+                        .HasColumnName("scheduled_for");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer")
+                        .HasColumnName("state");
+
+                    b.Property<int>("Trigger")
+                        .HasColumnType("integer")
+                        .HasColumnName("trigger");
+
+                    b.Property<DateOnly>("UntilDate")
+                        .HasColumnType("date")
+                        .HasColumnName("until_date");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("ValuesOverwrittenApproved")
+                        .HasColumnType("bigint")
+                        .HasColumnName("values_overwritten_approved");
+
+                    b.Property<long>("ValuesSkippedApproved")
+                        .HasColumnType("bigint")
+                        .HasColumnName("values_skipped_approved");
+
+                    b.Property<long>("ValuesWritten")
+                        .HasColumnType("bigint")
+                        .HasColumnName("values_written");
+
+                    b.HasKey("Id")
+                        .HasName("pk_import_jobs");
+
+                    b.HasIndex("ClientId", "CreatedAt")
+                        .HasDatabaseName("ix_import_jobs_client_id_created_at");
+
+                    b.HasIndex("ClientId", "RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_import_jobs_client_id_request_id")
+                        .HasFilter("request_id IS NOT NULL");
+
+                    b.HasIndex("ClientId", "ScheduledFor")
+                        .IsUnique()
+                        .HasDatabaseName("ix_import_jobs_client_id_scheduled_for")
+                        .HasFilter("scheduled_for IS NOT NULL");
+
+                    b.HasIndex("State", "LeaseExpiresAt")
+                        .HasDatabaseName("ix_import_jobs_state_lease_expires_at");
+
+                    b.ToTable("import_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.ImportUnitEntity", b =>
+                {
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<long>("DepartmentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("department_id");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("SalesRead")
+                        .HasColumnType("integer")
+                        .HasColumnName("sales_read");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer")
+                        .HasColumnName("state");
+
+                    b.Property<int>("ValuesWritten")
+                        .HasColumnType("integer")
+                        .HasColumnName("values_written");
+
+                    b.HasKey("JobId", "DepartmentId", "Date")
+                        .HasName("pk_import_units");
+
+                    b.ToTable("import_units", (string)null);
+                });
+
+            modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.ImportedDayEntity", b =>
+                {
+                    b.Property<long>("DepartmentId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("department_id");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.HasKey("DepartmentId", "Date")
+                        .HasName("pk_imported_days");
+
+                    b.ToTable("imported_days", (string)null);
+                });
+
             modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.IntervalValueEntity", b =>
                 {
                     b.Property<long>("DepartmentId")
@@ -348,6 +579,127 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_interval_values_department_id_register_number_date");
 
                     b.ToTable("interval_values", (string)null);
+                });
+
+            modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.LightspeedConnectionEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("AccountName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("account_name");
+
+                    b.Property<DateTimeOffset?>("ActivatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("activated_at");
+
+                    b.Property<string>("ActivatedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("activated_by");
+
+                    b.Property<DateTimeOffset?>("AuthorizedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("authorized_at");
+
+                    b.Property<string>("AuthorizedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("authorized_by");
+
+                    b.Property<long>("ClientId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("ProtectedTokens")
+                        .HasColumnType("text")
+                        .HasColumnName("protected_tokens");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer")
+                        .HasColumnName("state");
+
+                    b.Property<int>("TokenVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("token_version");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_lightspeed_connections");
+
+                    b.HasIndex("ClientId", "AccountId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_lightspeed_connections_client_id_account_id")
+                        .HasFilter("account_id IS NOT NULL");
+
+                    b.ToTable("lightspeed_connections", (string)null);
+                });
+
+            modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.OAuthStateEntity", b =>
+                {
+                    b.Property<string>("StateHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("state_hash");
+
+                    b.Property<long>("ClientId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTimeOffset?>("ConsumedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("consumed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("ProtectedCodeVerifier")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("protected_code_verifier");
+
+                    b.HasKey("StateHash")
+                        .HasName("pk_oauth_states");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_oauth_states_expires_at");
+
+                    b.ToTable("oauth_states", (string)null);
                 });
 
             modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.OpenDayReasonEntity", b =>
@@ -486,6 +838,26 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_department_registers_departments_department_id");
+                });
+
+            modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.ImportUnitEntity", b =>
+                {
+                    b.HasOne("Pos.Grpc.Host.Infrastructure.Persistence.Entities.ImportJobEntity", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_import_units_import_jobs_job_id");
+                });
+
+            modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.ImportedDayEntity", b =>
+                {
+                    b.HasOne("Pos.Grpc.Host.Infrastructure.Persistence.Entities.DepartmentEntity", null)
+                        .WithMany()
+                        .HasForeignKey("DepartmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_imported_days_departments_department_id");
                 });
 
             modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.IntervalValueEntity", b =>

@@ -1,0 +1,44 @@
+namespace Pos.Grpc.Host.Infrastructure.Persistence.Entities;
+
+/// <summary>
+/// An import job. Claimed by a worker with FOR UPDATE SKIP LOCKED and a lease the worker renews;
+/// progress counters are updated in the same transaction as each finished department-day.
+/// </summary>
+public sealed class ImportJobEntity
+{
+    public Guid Id { get; set; }
+    public long ClientId { get; set; }
+    public long[] DepartmentIds { get; set; } = [];
+    public DateOnly FromDate { get; set; }
+    public DateOnly UntilDate { get; set; }
+    public bool OverwriteApproved { get; set; }
+    /// <summary>ImportTrigger enum value.</summary>
+    public int Trigger { get; set; }
+    /// <summary>ImportJobState enum value.</summary>
+    public int State { get; set; }
+    /// <summary>Idempotency key of StartImport, unique per client.</summary>
+    public string? RequestId { get; set; }
+    /// <summary>For scheduled jobs the local date of the schedule: unique per client, so one job a day across instances.</summary>
+    public DateOnly? ScheduledFor { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    public bool CancelRequested { get; set; }
+    public string? LeaseOwner { get; set; }
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
+
+    public int DepartmentDaysTotal { get; set; }
+    public int DepartmentDaysDone { get; set; }
+    public long SalesRead { get; set; }
+    public long ValuesWritten { get; set; }
+    public long ValuesSkippedApproved { get; set; }
+    public long ValuesOverwrittenApproved { get; set; }
+    public long RequestsMade { get; set; }
+    public long RateLimitWaitMs { get; set; }
+    /// <summary>JSON array of errors {department_id, date, reason, message}.</summary>
+    public string Errors { get; set; } = "[]";
+    /// <summary>Bumped on every change watchers should see.</summary>
+    public long ProgressVersion { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -1,0 +1,27 @@
+namespace Pos.Grpc.Host.Infrastructure.Persistence.Entities;
+
+/// <summary>
+/// A client's link to one Lightspeed account. Tokens are stored only as Data Protection ciphertext
+/// (<see cref="ProtectedTokens"/>), never in clear.
+/// </summary>
+public sealed class LightspeedConnectionEntity
+{
+    public Guid Id { get; set; }
+    public long ClientId { get; set; }
+    /// <summary>Lightspeed account ID; null until consent is given.</summary>
+    public string? AccountId { get; set; }
+    public string AccountName { get; set; } = "";
+    /// <summary>ConnectionState enum value.</summary>
+    public int State { get; set; }
+    public string AuthorizedBy { get; set; } = "";
+    public DateTimeOffset? AuthorizedAt { get; set; }
+    public string? ActivatedBy { get; set; }
+    public DateTimeOffset? ActivatedAt { get; set; }
+    public string? LastError { get; set; }
+    /// <summary>Encrypted JSON of the access token, refresh token and expiry; null when revoked.</summary>
+    public string? ProtectedTokens { get; set; }
+    /// <summary>Bumped on every token rotation: a refresh that lost a race does not overwrite a newer token.</summary>
+    public int TokenVersion { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
