@@ -38,8 +38,9 @@ public class PosHostFixture : IAsyncLifetime
     private readonly List<GrpcChannel> _channels = [];
 
     public string ConnectionString { get; private set; } = "";
-    public int GrpcPort { get; } = PostgresServer.FreeTcpPort();
-    public int GrpcWebPort { get; } = PostgresServer.FreeTcpPort();
+    /// <summary>The ports the host bound (it asks for any free port, so parallel fixtures never collide).</summary>
+    public int GrpcPort => Services.GetRequiredService<BoundPorts>().GrpcPort;
+    public int GrpcWebPort => Services.GetRequiredService<BoundPorts>().GrpcWebPort;
     public PostgresServer Postgres { get; private set; } = null!;
     public IServiceProvider Services => _app!.Services;
 
@@ -54,7 +55,11 @@ public class PosHostFixture : IAsyncLifetime
         });
         await _app.StartAsync();
         if (WaitForMigratedDatabase) await WaitUntilMigratedAsync();
+        await SeedAsync();
     }
+
+    /// <summary>Data a fixture's tests share, written once after the host started.</summary>
+    protected virtual Task SeedAsync() => Task.CompletedTask;
 
     /// <summary>Whether start-up waits for the host's migrator (off for hosts whose database is meant to be down).</summary>
     protected virtual bool WaitForMigratedDatabase => true;
@@ -71,8 +76,8 @@ public class PosHostFixture : IAsyncLifetime
     {
         ["ConnectionStrings:Pos"] = ConnectionString,
         ["Ports:BindAddress"] = "127.0.0.1",
-        ["Ports:GrpcPort"] = GrpcPort.ToString(),
-        ["Ports:GrpcWebPort"] = GrpcWebPort.ToString(),
+        ["Ports:GrpcPort"] = "0",
+        ["Ports:GrpcWebPort"] = "0",
         ["Auth:Issuer"] = Auth.Issuer,
         ["Auth:Audience"] = Auth.Audience,
         ["Auth:SigningKey"] = Auth.SigningKey,
