@@ -36,10 +36,8 @@ public sealed class FieldMappingGrpcService(PosDbContext db, TimeProvider clock)
         var violations = new Violations();
         if (field is null) violations.Add("field", "is required").ThrowIfAny();
         violations.RequirePositiveId(field!.FieldId, "field.field_id").RequirePositiveId(field.ClientId, "field.client_id");
-        var name = field.Name.Trim();
-        violations.AddIf(name.Length == 0, "field.name", "is required")
-            .AddIf(name.Length > FieldRules.MaxNameLength, "field.name", $"must be at most {FieldRules.MaxNameLength} characters")
-            .AddIf(field.Code.Length > 50, "field.code", "must be at most 50 characters");
+        var name = violations.RequireText(field.Name, "field.name", FieldRules.MaxNameLength);
+        var code = violations.RequireText(field.Code, "field.code", FieldRules.MaxCodeLength, required: false);
         violations.ThrowIfAny();
         var caller = context.GetCaller();
         AccessPolicy.EnsureClient(caller, field.ClientId, Capability.ManageFields);
@@ -50,7 +48,7 @@ public sealed class FieldMappingGrpcService(PosDbContext db, TimeProvider clock)
         // Mapping is output only here (AIP-203): it is set with UpdateFieldMapping, where its rules live.
         var entity = new WeeklyBalanceFieldEntity
         {
-            Id = field.FieldId, ClientId = field.ClientId, Name = name, Code = field.Code.Trim(), Mandatory = field.Mandatory,
+            Id = field.FieldId, ClientId = field.ClientId, Name = name, Code = code, Mandatory = field.Mandatory,
             Version = 1, CreatedAt = now, UpdatedAt = now,
         };
         db.WeeklyBalanceFields.Add(entity);
