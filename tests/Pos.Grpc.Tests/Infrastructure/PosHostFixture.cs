@@ -35,6 +35,7 @@ public class PosHostFixture : IAsyncLifetime
     };
 
     private WebApplication? _app;
+    private string? _sharedConnectionString;
     private readonly List<GrpcChannel> _channels = [];
 
     public string ConnectionString { get; private set; } = "";
@@ -47,7 +48,7 @@ public class PosHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Postgres = await PostgresServer.GetAsync();
-        ConnectionString = await Postgres.CreateDatabaseAsync();
+        ConnectionString = _sharedConnectionString ?? await Postgres.CreateDatabaseAsync();
         _app = PosHost.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(HostSettings());
@@ -87,6 +88,14 @@ public class PosHostFixture : IAsyncLifetime
     };
 
     protected virtual void ConfigureHost(WebApplicationBuilder builder) { }
+
+    /// <summary>A second instance of the host on this fixture's database, as in a multi-instance deployment. The caller disposes it.</summary>
+    public async Task<PosHostFixture> StartSiblingAsync()
+    {
+        var sibling = new PosHostFixture { _sharedConnectionString = ConnectionString };
+        await sibling.InitializeAsync();
+        return sibling;
+    }
 
     public async Task DisposeAsync()
     {
