@@ -87,7 +87,8 @@ public static class SaleCalculator
         sale.CalcDiscount = Cents(discount);
         sale.CalcTax1 = Cents(tax1);
         sale.CalcTax2 = Cents(tax2);
-        sale.CalcTotal = Cents(subtotal - discount + tax1 + tax2);
+        // The documented identity holds on the rounded parts: total = calcSubtotal − calcDiscount + calcTax1 + calcTax2.
+        sale.CalcTotal = sale.CalcSubtotal - sale.CalcDiscount + sale.CalcTax1 + sale.CalcTax2;
         sale.CalcTaxable = Cents(taxable);
         sale.CalcNonTaxable = Cents(nonTaxable);
         sale.CalcAvgCost = avgCost;
