@@ -76,7 +76,7 @@ public sealed class LightspeedApiClient
         {
             List<LightspeedSale> page;
             string? next;
-            using (var doc = await _runner.GetJsonAsync(url, connection.AccountId, tokens, stats, ct))
+            using (var doc = await _runner.GetJsonAsync(url, connection.AccountId, query.IncludeLines ? SalesPageCost : 1, tokens, stats, ct))
             {
                 page = Wire.Many(doc.RootElement, "Sale").Select(LightspeedSale.Parse).ToList();
                 next = Wire.NextUrl(doc.RootElement);
@@ -92,7 +92,7 @@ public sealed class LightspeedApiClient
         var url = $"{ApiBase}/Account/{connection.AccountId}/Sale/{saleId}.json?load_relations={Relations}";
         try
         {
-            using var doc = await _runner.GetJsonAsync(url, connection.AccountId, TokensOf(connection.ConnectionKey), null, ct);
+            using var doc = await _runner.GetJsonAsync(url, connection.AccountId, 1.2, TokensOf(connection.ConnectionKey), null, ct);
             return Wire.Many(doc.RootElement, "Sale").Select(LightspeedSale.Parse).FirstOrDefault();
         }
         catch (LightspeedNotFoundException)
@@ -100,6 +100,11 @@ public sealed class LightspeedApiClient
             return null;
         }
     }
+
+    /// <summary>
+    /// A sales page: 1 drip plus 0.2 for the to-many SaleLines relation, doubled on list reads (lightspeed-api.md §6).
+    /// </summary>
+    private const double SalesPageCost = 1.4;
 
     /// <summary>URL-encoded ["SaleLines"].</summary>
     private const string Relations = "%5B%22SaleLines%22%5D";
@@ -136,7 +141,7 @@ public sealed class LightspeedApiClient
     {
         try
         {
-            using var doc = await _runner.GetJsonAsync($"{ApiBase}/Account.json", accountFromToken ?? 0, tokens, null, ct);
+            using var doc = await _runner.GetJsonAsync($"{ApiBase}/Account.json", accountFromToken ?? 0, 1, tokens, null, ct);
             var account = Wire.Many(doc.RootElement, "Account").FirstOrDefault();
             if (account.ValueKind == JsonValueKind.Object && Wire.Long(account, "accountID") is > 0 and var id)
                 return new LightspeedAccount(id, Wire.String(account, "name") ?? "");
@@ -160,7 +165,7 @@ public sealed class LightspeedApiClient
         var all = new List<T>();
         while (url is not null)
         {
-            using var doc = await _runner.GetJsonAsync(url, connection.AccountId, tokens, null, ct);
+            using var doc = await _runner.GetJsonAsync(url, connection.AccountId, 1, tokens, null, ct);
             all.AddRange(Wire.Many(doc.RootElement, resource).Select(parse));
             url = NextPage(url, Wire.NextUrl(doc.RootElement));
         }

@@ -180,6 +180,22 @@ public sealed class OAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TokenCloseToExpiry_IsRefreshedBeforeUse()
+    {
+        var account = await _sim.CreateAccountAsync();
+        var c = await _client.ConnectAsync(account);
+        var tokens = (await _client.Store.LoadAsync(c.ConnectionKey, default))!;
+        // Within RefreshBeforeExpiry (2 minutes by default) of its end.
+        await _client.Store.SaveAsync(c.ConnectionKey, tokens with { ExpiresAt = DateTimeOffset.UtcNow.AddSeconds(60) }, default);
+
+        var token = await _client.Tokens.GetAccessTokenAsync(c.ConnectionKey, default);
+
+        Assert.NotEqual(tokens.AccessToken, token);
+        Assert.True((await _client.Store.LoadAsync(c.ConnectionKey, default))!.ExpiresAt > DateTimeOffset.UtcNow.AddMinutes(50));
+        Assert.Equal(token, await _client.Tokens.GetAccessTokenAsync(c.ConnectionKey, default));
+    }
+
+    [Fact]
     public async Task Api401_RefreshesOnceAndReplays()
     {
         var account = await _sim.CreateAccountAsync();

@@ -19,6 +19,9 @@ public sealed class LightspeedPacerRegistry(IOptions<LightspeedOptions> options)
         _pacers.GetOrAdd(accountId, _ => new LightspeedAccountPacer(options.Value));
 }
 
+/// <summary>A granted request start: how long it waited and how many drips it reserved.</summary>
+public readonly record struct PacerReservation(TimeSpan Waited, double Cost);
+
 /// <summary>
 /// Client side of Lightspeed's leaky bucket. It mirrors the server's level from the X-LS-API-Bucket-Level and
 /// X-LS-API-Drip-Rate headers, drains it locally between responses, and delays each request start until
@@ -55,10 +58,11 @@ public sealed class LightspeedAccountPacer
     }
 
     /// <summary>
-    /// Waits until a request of <paramref name="cost"/> drips fits, reserves it, and returns how long it waited.
-    /// Cost is at least the cost the server reported for the previous request (relations cost extra).
+    /// Waits until a request of <paramref name="cost"/> drips fits and reserves it. The reserved cost is at least
+    /// the cost the server reported for the previous request (relations cost extra); hand the reservation back
+    /// with the response.
     /// </summary>
-    public async Task<TimeSpan> WaitTurnAsync(double cost, CancellationToken ct)
+    public async Task<PacerReservation> WaitTurnAsync(double cost, CancellationToken ct)
     {
         var waited = TimeSpan.Zero;
         await _startGate.WaitAsync(ct);
@@ -81,7 +85,7 @@ public sealed class LightspeedAccountPacer
                         _level = level + effectiveCost;
                         _levelAt = now;
                         _inFlightCost += effectiveCost;
-                        return waited;
+                        return new PacerReservation(waited, effectiveCost);
                     }
                     // Sleep a little past the computed point: the server drains in its own clock.
                     delay = TimeSpan.FromSeconds(seconds + 0.01);
@@ -97,11 +101,11 @@ public sealed class LightspeedAccountPacer
     }
 
     /// <summary>Takes the server's view of the bucket from a response (any status).</summary>
-    internal void OnResponse(HttpResponseHeaders headers, double cost)
+    internal void OnResponse(HttpResponseHeaders headers, PacerReservation reservation)
     {
         lock (_state)
         {
-            _inFlightCost = Math.Max(0, _inFlightCost - Math.Max(cost, _lastCost));
+            _inFlightCost = Math.Max(0, _inFlightCost - reservation.Cost);
             if (TryNumber(TryHeader(headers, "X-LS-API-Drip-Rate")) is { } drip && drip > 0) _drip = drip;
             if (TryNumber(TryHeader(headers, "X-LS-API-Request-Cost")) is { } requestCost && requestCost > 0)
                 _lastCost = requestCost;
@@ -109,17 +113,19 @@ public sealed class LightspeedAccountPacer
             if (parts is not { Length: 2 } || TryNumber(parts[0]) is not { } level || TryNumber(parts[1]) is not { } size
                 || size <= 0)
                 return;
-            // The server's level, plus what we sent since that it may not have counted yet: erring high is safe.
-            _level = level + _inFlightCost;
-            _levelAt = Stopwatch.GetTimestamp();
+            // The server's level plus what we sent that it may not have counted yet, or our own running total
+            // if that is higher (requests race each other to the server): erring high only costs a little speed.
+            var now = Stopwatch.GetTimestamp();
+            _level = Math.Max(level + _inFlightCost, DrainedLevel(now));
+            _levelAt = now;
             _size = size;
         }
     }
 
     /// <summary>No response came back (timeout, cut connection): the reservation may or may not have been spent.</summary>
-    internal void OnNoResponse(double cost)
+    internal void OnNoResponse(PacerReservation reservation)
     {
-        lock (_state) _inFlightCost = Math.Max(0, _inFlightCost - Math.Max(cost, _lastCost));
+        lock (_state) _inFlightCost = Math.Max(0, _inFlightCost - reservation.Cost);
     }
 
     /// <summary>A 429: nobody on this account starts a request before Retry-After has passed.</summary>

@@ -18,14 +18,13 @@ internal sealed record TokenSource(
 internal sealed class LightspeedRequestRunner(
     IHttpClientFactory httpClientFactory, LightspeedPacerRegistry pacers, IOptions<LightspeedOptions> options)
 {
-    /// <summary>Drips a plain GET costs; the pacer raises it to the cost the server last reported.</summary>
-    private const double BaseCost = 1;
-
     private LightspeedOptions Options => options.Value;
 
     /// <summary>The parsed JSON body of a successful GET. The caller disposes it (one page at a time).</summary>
+    /// <param name="cost">Drips the request is expected to cost (1 per GET, more with relations); the pacer raises
+    /// it to what the server last reported.</param>
     public async Task<JsonDocument> GetJsonAsync(
-        string url, long accountId, TokenSource tokens, LightspeedRequestStats? callerStats, CancellationToken ct)
+        string url, long accountId, double cost, TokenSource tokens, LightspeedRequestStats? callerStats, CancellationToken ct)
     {
         var pacer = pacers.For(accountId);
         var stats = new StatsPair(pacer.Totals, callerStats);
@@ -36,7 +35,8 @@ internal sealed class LightspeedRequestRunner(
 
         while (true)
         {
-            stats.AddWait(await pacer.WaitTurnAsync(BaseCost, ct));
+            var reservation = await pacer.WaitTurnAsync(cost, ct);
+            stats.AddWait(reservation.Waited);
             stats.AddRequest();
             var answered = false;
             try
@@ -49,7 +49,7 @@ internal sealed class LightspeedRequestRunner(
                 using var response = await httpClientFactory.CreateClient(LightspeedApiClient.HttpClientName)
                     .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
                 answered = true;
-                pacer.OnResponse(response.Headers, BaseCost);
+                pacer.OnResponse(response.Headers, reservation);
 
                 if (response.IsSuccessStatusCode)
                 {
@@ -99,7 +99,7 @@ internal sealed class LightspeedRequestRunner(
             }
             catch (Exception e) when (Backoff.IsTransient(e, ct))
             {
-                if (!answered) pacer.OnNoResponse(BaseCost);
+                if (!answered) pacer.OnNoResponse(reservation);
                 if (++transientFailures > Options.MaxTransientRetries)
                     throw new LightspeedApiException(
                         $"Lightspeed request failed {transientFailures} times; last: {Describe(e)}", null, null, url, e);
