@@ -32,6 +32,7 @@ public static class LightspeedServiceCollectionExtensions
         // caller's cancellation; HttpClient's own timeout is switched off.
         services.AddHttpClient(LightspeedOAuthClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddHttpClient(LightspeedApiClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton<ILightspeedRefreshLock, ProcessLocalRefreshLock>();
         services.TryAddSingleton<LightspeedPacerRegistry>();
         services.TryAddSingleton<LightspeedOAuthClient>();
         services.TryAddSingleton<LightspeedTokenManager>();

@@ -11,10 +11,12 @@ public static class PosHost
         builder.AddPosKestrel()
             .AddPosPersistence()
             .AddPosAuthentication()
-            .AddPosGrpc();
+            .AddPosGrpc()
+            .AddPosLightspeed();
 
         var app = builder.Build();
         app.MapPosGrpc();
+        app.MapPosLightspeed();
         return app;
     }
 

@@ -14,7 +14,8 @@ public sealed class LightspeedTokenManager(
     ILightspeedTokenStore store,
     LightspeedOAuthClient oauth,
     IOptions<LightspeedOptions> options,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    ILightspeedRefreshLock refreshLock)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
     private long _refreshes;
@@ -76,6 +77,8 @@ public sealed class LightspeedTokenManager(
         await gate.WaitAsync(ct);
         try
         {
+            // Then across processes; the action re-reads the stored tokens, so a refresh made elsewhere is seen.
+            await using var _ = await refreshLock.AcquireAsync(connectionKey, ct);
             return await action();
         }
         finally

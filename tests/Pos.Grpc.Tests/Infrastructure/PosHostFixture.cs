@@ -83,6 +83,9 @@ public class PosHostFixture : IAsyncLifetime
         ["Auth:Audience"] = Auth.Audience,
         ["Auth:SigningKey"] = Auth.SigningKey,
         ["Scheduler:Enabled"] = "false",
+        // No test may reach for the real Lightspeed: a closed local port fails at once.
+        ["Lightspeed:AuthBaseUrl"] = "http://127.0.0.1:9",
+        ["Lightspeed:ApiBaseUrl"] = "http://127.0.0.1:9",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:Console:FormatterName"] = "simple",
     };

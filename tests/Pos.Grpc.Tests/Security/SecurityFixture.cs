@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.DataProtection;
 using Pos.Grpc.Contracts.FieldMapping.V1;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 using Pos.Grpc.Tests.Infrastructure;
@@ -12,7 +14,7 @@ public sealed class SecurityFixture : PosHostFixture
 
     /// <summary>RPCs whose features have not landed yet: they answer UNIMPLEMENTED to everybody.</summary>
     public static readonly IReadOnlySet<string> NotYetImplemented = RpcCatalogue.AllMethods
-        .Where(m => m.StartsWith("pos.lightspeed_auth.", StringComparison.Ordinal) || m.StartsWith("pos.imports.", StringComparison.Ordinal))
+        .Where(m => m.StartsWith("pos.imports.", StringComparison.Ordinal))
         .ToHashSet();
 
     public async Task<TargetIds> SeedTargetAsync()
@@ -32,6 +34,25 @@ public sealed class SecurityFixture : PosHostFixture
             Id = target.FieldId, ClientId = clientId, Name = "Gross sales", PosFieldType = (int)PosFieldType.GrossSales,
             Version = 1, CreatedAt = now, UpdatedAt = now,
         });
+        // An AUTHORIZED connection, and a usable OAuth state begun by "test-user" (the matrix's token subject).
+        db.LightspeedConnections.Add(new LightspeedConnectionEntity
+        {
+            Id = Guid.Parse(RpcCatalogue.ConnectionIdOf(target)), ClientId = clientId, AccountId = $"{clientId}", AccountName = "Shop",
+            State = (int)Contracts.LightspeedAuth.V1.ConnectionState.Authorized, AuthorizedBy = "test-user", AuthorizedAt = now, CreatedAt = now, UpdatedAt = now,
+        });
+        var pending = Guid.NewGuid();
+        db.LightspeedConnections.Add(new LightspeedConnectionEntity
+        {
+            Id = pending, ClientId = clientId, State = (int)Contracts.LightspeedAuth.V1.ConnectionState.PendingConsent, AuthorizedBy = "test-user",
+            CreatedAt = now, UpdatedAt = now,
+        });
+        db.OAuthStates.Add(new OAuthStateEntity
+        {
+            StateHash = Host.Features.LightspeedAuth.LightspeedAuthorizationFlow.Hash($"state-of-client-{clientId}"), ClientId = clientId,
+            ConnectionId = pending, CreatedBy = "test-user",
+            ProtectedCodeVerifier = Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>()
+                .CreateProtector(Host.Features.LightspeedAuth.LightspeedAuthorizationFlow.VerifierProtectorPurpose).Protect("verifier"), CreatedAt = now, ExpiresAt = now.AddMinutes(10),
+        });
         await db.SaveChangesAsync();
         return target;
     }
@@ -48,7 +69,10 @@ public sealed class SecurityFixture : PosHostFixture
         var confirmed = await db.ConfirmedDays.CountAsync(c => c.DepartmentId == target.DepartmentId);
         var approved = await db.ApprovedWeeks.CountAsync(a => a.DepartmentId == target.DepartmentId);
         var audit = await db.AuditEntries.CountAsync(a => a.ClientId == target.ClientId);
+        var connections = await db.LightspeedConnections.AsNoTracking().Where(c => c.ClientId == target.ClientId)
+            .OrderBy(c => c.Id).Select(c => $"{c.Id}:{c.State}:{c.TokenVersion}").ToListAsync();
+        var states = await db.OAuthStates.CountAsync(s => s.ClientId == target.ClientId && s.ConsumedAt == null);
         return $"settings {settings?.Version}; departments {string.Join(",", departments)}; fields {string.Join(",", fields)}; " +
-               $"confirmed {confirmed}; approved {approved}; audit {audit}";
+               $"confirmed {confirmed}; approved {approved}; audit {audit}; connections {string.Join(",", connections)}; open states {states}";
     }
 }

@@ -6,6 +6,8 @@ public sealed class OAuthStateEntity
     /// <summary>SHA-256 of the state (hex): the state itself travels only in the URL.</summary>
     public string StateHash { get; set; } = "";
     public long ClientId { get; set; }
+    /// <summary>The PENDING_CONSENT connection the authorisation completes.</summary>
+    public Guid ConnectionId { get; set; }
     public string CreatedBy { get; set; } = "";
     /// <summary>The PKCE code verifier, encrypted with Data Protection.</summary>
     public string ProtectedCodeVerifier { get; set; } = "";

@@ -670,6 +670,10 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("client_id");
 
+                    b.Property<Guid>("ConnectionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("connection_id");
+
                     b.Property<DateTimeOffset?>("ConsumedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("consumed_at");

@@ -1,0 +1,157 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Pos.Grpc.Contracts.LightspeedAuth.V1;
+using Pos.Grpc.Host.Infrastructure.Audit;
+using Pos.Grpc.Host.Infrastructure.Errors;
+using Pos.Grpc.Host.Infrastructure.Lightspeed;
+using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
+using Pos.Grpc.Lightspeed;
+
+namespace Pos.Grpc.Host.Features.LightspeedAuth;
+
+public sealed record AuthorizationStart(Uri Url, string State, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// The OAuth authorisation-code flow with PKCE. Begin issues a single-use state bound to the client, the
+/// user and a PENDING_CONSENT connection; Complete (the RPC or the HTTP callback) consumes it, exchanges
+/// the code, discovers the account and stores the tokens encrypted.
+/// </summary>
+public sealed class LightspeedAuthorizationFlow(
+    PosDbContext db, LightspeedOAuthClient oauth, LightspeedApiClient api, ProtectedTokenStore tokenStore,
+    IDataProtectionProvider dataProtection, TimeProvider clock, ILogger<LightspeedAuthorizationFlow> logger)
+{
+    public static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(10);
+
+    public const string VerifierProtectorPurpose = "Pos.Grpc.OAuthCodeVerifier.v1";
+
+    private readonly IDataProtector _verifierProtector = dataProtection.CreateProtector(VerifierProtectorPurpose);
+
+    public async Task<AuthorizationStart> BeginAsync(long clientId, string user, CancellationToken cancellationToken)
+    {
+        var now = clock.GetStorableUtcNow();
+        var state = Base64UrlRandom(32);
+        var pkce = Pkce.Create();
+        var connection = new LightspeedConnectionEntity
+        {
+            Id = Guid.NewGuid(), ClientId = clientId, State = (int)ConnectionState.PendingConsent, AuthorizedBy = user,
+            CreatedAt = now, UpdatedAt = now,
+        };
+        db.LightspeedConnections.Add(connection);
+        db.OAuthStates.Add(new OAuthStateEntity
+        {
+            StateHash = Hash(state), ClientId = clientId, ConnectionId = connection.Id, CreatedBy = user,
+            ProtectedCodeVerifier = _verifierProtector.Protect(pkce.Verifier), CreatedAt = now, ExpiresAt = now + StateLifetime,
+        });
+        AuditTrail.Record(db, user, clientId, null, "connection.begin_authorization", LightspeedConnections.ResourceType, connection.Id.ToString(), null, now);
+        await db.SaveChangesAsync(cancellationToken);
+        return new AuthorizationStart(oauth.BuildAuthorizationUrl(state, pkce.Challenge), state, now + StateLifetime);
+    }
+
+    /// <summary>The state's client and user, for the access check before it is consumed; NOT_FOUND when unusable.</summary>
+    public async Task<OAuthStateEntity> FindUsableStateAsync(string state, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var hash = Hash(state);
+        return await db.OAuthStates.AsNoTracking()
+            .SingleOrDefaultAsync(s => s.StateHash == hash && s.ConsumedAt == null && s.ExpiresAt > now, cancellationToken)
+            ?? throw StateNotFound();
+    }
+
+    public async Task<LightspeedConnectionEntity> CompleteAsync(string state, string code, CancellationToken cancellationToken)
+    {
+        var consumed = await ConsumeStateAsync(state, cancellationToken);
+        var verifier = UnprotectVerifier(consumed.ProtectedCodeVerifier);
+        var tokens = await ExchangeAsync(code, verifier, cancellationToken);
+        var account = await api.DiscoverAccountAsync(tokens, cancellationToken);
+        var accountId = account.AccountId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var now = clock.GetStorableUtcNow();
+        var pending = await db.LightspeedConnections.SingleAsync(c => c.Id == consumed.ConnectionId, cancellationToken);
+        var existing = await db.LightspeedConnections
+            .SingleOrDefaultAsync(c => c.ClientId == consumed.ClientId && c.AccountId == accountId, cancellationToken);
+        var connection = pending;
+        if (existing is not null)
+        {
+            // Authorising an account the client already had renews that connection rather than adding a second one.
+            db.LightspeedConnections.Remove(pending);
+            connection = existing;
+        }
+        // Activation is SameSystem's decision about an account; once given (and not revoked) it survives a re-consent.
+        var wasActivated = connection.ActivatedAt is not null && connection.State != (int)ConnectionState.Revoked;
+        connection.AccountId = accountId;
+        connection.AccountName = account.Name;
+        connection.State = (int)(wasActivated ? ConnectionState.Active : ConnectionState.Authorized);
+        connection.AuthorizedBy = consumed.CreatedBy;
+        connection.AuthorizedAt = now;
+        connection.LastError = null;
+        connection.ProtectedTokens = tokenStore.Protect(tokens);
+        connection.TokenVersion++;
+        connection.UpdatedAt = now;
+        AuditTrail.Record(db, consumed.CreatedBy, consumed.ClientId, null, "connection.authorized", LightspeedConnections.ResourceType,
+            connection.Id.ToString(), new { account_id = accountId, state = ((ConnectionState)connection.State).ToString() }, now);
+        await db.SaveChangesAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>Forgets the tokens and tells Lightspeed; a failure to tell Lightspeed does not keep the connection alive.</summary>
+    public async Task RevokeAtLightspeedAsync(LightspeedConnectionEntity connection, CancellationToken cancellationToken)
+    {
+        if (connection.ProtectedTokens is null || await tokenStore.LoadAsync(connection.Id.ToString(), cancellationToken) is not { } tokens) return;
+        try
+        {
+            await oauth.RevokeAsync(tokens.RefreshToken, cancellationToken);
+        }
+        catch (Exception ex) when (ex is LightspeedApiException or LightspeedOAuthException or HttpRequestException)
+        {
+            logger.LogWarning("Lightspeed did not confirm revoking connection {ConnectionId}: {Message}", connection.Id, ex.Message);
+        }
+    }
+
+    /// <summary>Single use, atomically: of two callers with the same state exactly one gets it.</summary>
+    private async Task<OAuthStateEntity> ConsumeStateAsync(string state, CancellationToken cancellationToken)
+    {
+        var hash = Hash(state);
+        var now = clock.GetStorableUtcNow();
+        var consumed = await db.OAuthStates
+            .Where(s => s.StateHash == hash && s.ConsumedAt == null && s.ExpiresAt > now)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.ConsumedAt, now), cancellationToken);
+        if (consumed == 0) throw StateNotFound();
+        return await db.OAuthStates.AsNoTracking().SingleAsync(s => s.StateHash == hash, cancellationToken);
+    }
+
+    private async Task<LightspeedTokens> ExchangeAsync(string code, string verifier, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await oauth.ExchangeCodeAsync(code, verifier, cancellationToken);
+        }
+        catch (LightspeedOAuthException ex)
+        {
+            throw new PreconditionFailedException("AUTHORIZATION_CODE_REJECTED", "OAUTH_CODE", "code",
+                $"Lightspeed rejected the authorisation code ({ex.Error}): it is wrong, expired (codes live 60 s) or used. Begin the authorisation again.");
+        }
+    }
+
+    /// <summary>A verifier that no key of the ring can read (a lost key ring) leaves only starting again.</summary>
+    private string UnprotectVerifier(string protectedVerifier)
+    {
+        try
+        {
+            return _verifierProtector.Unprotect(protectedVerifier);
+        }
+        catch (CryptographicException)
+        {
+            throw new PreconditionFailedException("OAUTH_STATE_UNREADABLE", "OAUTH_STATE", "state",
+                "This authorisation can no longer be completed (its secret cannot be read). Begin the authorisation again.");
+        }
+    }
+
+    private static NotFoundException StateNotFound() => new("oauth_state", "state");
+
+    internal static string Hash(string state) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(state)));
+
+    private static string Base64UrlRandom(int bytes) => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(bytes));
+}

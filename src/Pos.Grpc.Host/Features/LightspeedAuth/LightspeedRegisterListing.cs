@@ -1,0 +1,72 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Pos.Grpc.Contracts.LightspeedAuth.V1;
+using Pos.Grpc.Host.Infrastructure.Errors;
+using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
+using Pos.Grpc.Lightspeed;
+
+namespace Pos.Grpc.Host.Features.LightspeedAuth;
+
+/// <summary>The account's shops and registers, each marked with the department (and register number) it feeds.</summary>
+public sealed class LightspeedRegisterListing(PosDbContext db, LightspeedApiClient api, ConnectionHealth health)
+{
+    public async Task<ListLightspeedRegistersResponse> ListAsync(LightspeedConnectionEntity connection, CancellationToken cancellationToken)
+    {
+        if (connection.State is not ((int)ConnectionState.Authorized or (int)ConnectionState.Active))
+            throw LightspeedConnections.WrongState(connection, "only an AUTHORIZED or ACTIVE connection can be read");
+        var accountId = connection.AccountId!;
+        var lightspeed = new LightspeedConnection(connection.Id.ToString(), long.Parse(accountId, CultureInfo.InvariantCulture));
+        var (shops, registers) = await ReadAccountAsync(connection, lightspeed, cancellationToken);
+
+        var departments = await db.Departments.AsNoTracking().Include(d => d.Registers)
+            .Where(d => d.ClientId == connection.ClientId && d.PosClientNumber == accountId)
+            .OrderBy(d => d.Id).ToListAsync(cancellationToken);
+        var response = new ListLightspeedRegistersResponse { AccountId = accountId };
+        foreach (var register in registers.OrderBy(r => r.ShopId).ThenBy(r => r.RegisterId))
+        {
+            var shop = shops.FirstOrDefault(s => s.ShopId == register.ShopId);
+            var (departmentId, registerNumber) = ClaimOf(departments, register);
+            response.Registers.Add(new Contracts.LightspeedAuth.V1.LightspeedRegister
+            {
+                ShopId = register.ShopId.ToString(CultureInfo.InvariantCulture),
+                ShopName = shop?.Name ?? "",
+                ShopTimeZone = shop?.TimeZone ?? "",
+                RegisterId = register.RegisterId.ToString(CultureInfo.InvariantCulture),
+                RegisterName = register.Name,
+                DepartmentId = departmentId,
+                RegisterNumber = registerNumber,
+            });
+        }
+        return response;
+    }
+
+    /// <summary>The rule of design.md section 3: listed terminal numbers claim their registers; none claims every register (of the shop).</summary>
+    private static (long DepartmentId, int RegisterNumber) ClaimOf(IReadOnlyList<DepartmentEntity> departments, Pos.Grpc.Lightspeed.LightspeedRegister register)
+    {
+        var registerId = register.RegisterId.ToString(CultureInfo.InvariantCulture);
+        var shopId = register.ShopId.ToString(CultureInfo.InvariantCulture);
+        foreach (var department in departments)
+        {
+            if (department.PosShopId is { } shop && shop != shopId) continue;
+            if (department.Registers.Count == 0) return (department.Id, 1);
+            if (department.Registers.FirstOrDefault(r => r.PosRegisterId == registerId) is { } claimed) return (department.Id, claimed.RegisterNumber);
+        }
+        return (0, 0);
+    }
+
+    private async Task<(IReadOnlyList<LightspeedShop>, IReadOnlyList<Pos.Grpc.Lightspeed.LightspeedRegister>)> ReadAccountAsync(
+        LightspeedConnectionEntity connection, LightspeedConnection lightspeed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await api.GetShopsAsync(lightspeed, cancellationToken), await api.GetRegistersAsync(lightspeed, cancellationToken));
+        }
+        catch (LightspeedReauthorizationRequiredException ex)
+        {
+            await health.MarkReauthorizationRequiredAsync(connection.Id, ex.Message);
+            throw new PreconditionFailedException("LIGHTSPEED_REAUTHORIZATION_REQUIRED", "CONNECTION_STATE", $"connections/{connection.Id}",
+                "Lightspeed no longer accepts this connection's authorisation: the client must authorise SameSystem again.");
+        }
+    }
+}
