@@ -164,7 +164,8 @@ async function loadConnections() {
     connections = (await clients.lightspeedAuth.listConnections({ clientId: clientId() })).connections;
   } catch (error) {
     const plain = describeError(error);
-    box.replaceChildren(el("p", { class: "status-line" }, el("span", { class: "dot failed" }),
+    // A missing feature is not a broken connection: grey, not red.
+    box.replaceChildren(el("p", { class: "status-line" }, el("span", { class: `dot ${plain.code === Code.Unimplemented ? "idle" : "failed"}` }),
       plain.code === Code.Unimplemented
         ? "Connection status is not available: this server does not offer the Lightspeed connection service yet."
         : plain.summary));
