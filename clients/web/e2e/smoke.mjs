@@ -1,7 +1,8 @@
 // Headless-Chromium smoke test of the built Import POS page against a running host:
 //   node e2e/smoke.mjs PAGE_URL GRPC_WEB_URL TOKEN CLIENT_ID EXPECTED_DEPARTMENT SCREENSHOT.png
 // Opens the page, fills the connection settings panel, and waits until the client's departments are
-// listed and the Lightspeed connection status is rendered: the browser -> gRPC-Web -> host path, end to end.
+// listed and the Lightspeed connection status is rendered: the browser -> gRPC-Web -> host path, end to end;
+// then that Start with nothing chosen shows the server's refusal in plain words.
 // Prints one JSON line and exits 0 on success, 1 otherwise. Chromium comes from Debian (/usr/bin/chromium).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,8 +38,16 @@ try {
   const departments = await page.locator(".department-name").allTextContents();
   const state = (await page.locator("#state").textContent())?.trim();
   await page.screenshot({ path: screenshot, fullPage: true });
-  ok = departments.includes(expectedDepartment) && connectionText.length > 0 && state === "Not started";
-  console.log(JSON.stringify({ ok, departments, connection: connectionText, state, consoleErrors }));
+
+  // Start with no department chosen: whatever the server answers (UNIMPLEMENTED until the import service
+  // lands, then INVALID_ARGUMENT naming department_ids), the page must say it in words near the form.
+  await page.click("#start");
+  await page.locator("#form-error:not([hidden]), .field.invalid").first().waitFor({ timeout: 15000 });
+  const startError = (await page.locator("#import-form").innerText()).match(/(cannot be started|need fixing|department)[^\n]*/i)?.[0] ?? "";
+  if (process.env.POS_ERROR_SCREENSHOT_PATH) await page.screenshot({ path: process.env.POS_ERROR_SCREENSHOT_PATH, fullPage: true });
+
+  ok = departments.includes(expectedDepartment) && connectionText.length > 0 && state === "Not started" && startError !== "";
+  console.log(JSON.stringify({ ok, departments, connection: connectionText, state, startError, consoleErrors }));
 } catch (error) {
   console.log(JSON.stringify({ ok: false, error: String(error), consoleErrors }));
 } finally {

@@ -54,8 +54,11 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return node;
 }
 
+/** The error in the container: a bold first line (the lead, which replaces the generic summary), then the details. */
 function showError(container: HTMLElement, error: PlainError, lead?: string) {
-  container.replaceChildren(...[lead, ...errorLines(error)].filter((l): l is string => !!l).map((line, i) => el(i === 0 ? "strong" : "p", {}, line)));
+  const lines = errorLines(error);
+  if (lead) lines[0] = lead;
+  container.replaceChildren(...lines.map((line, i) => el(i === 0 ? "strong" : "p", {}, line)));
   container.hidden = false;
 }
 
