@@ -31,3 +31,16 @@ command -v npm >/dev/null 2>&1 || { echo "Node.js 20 with npm is required." >&2;
 if [ ! -x "$repo_root/node_modules/.bin/buf" ]; then
   (cd "$repo_root" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
+
+# The web client's tools (protoc-gen-es, connect, vite, vitest, playwright-core), pinned in clients/web/package-lock.json.
+if [ ! -x "$repo_root/clients/web/node_modules/.bin/vite" ]; then
+  (cd "$repo_root/clients/web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+# Chromium from Debian, for the headless smoke test of the Import POS page (test.sh calls this; run.sh does not need it).
+ensure_chromium() {
+  if ! command -v chromium >/dev/null 2>&1; then
+    echo "Installing Chromium from Debian..." >&2
+    apt_install chromium
+  fi
+}
