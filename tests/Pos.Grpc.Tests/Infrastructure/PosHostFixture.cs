@@ -45,7 +45,7 @@ public class PosHostFixture : IAsyncLifetime
     public PostgresServer Postgres { get; private set; } = null!;
     public IServiceProvider Services => _app!.Services;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Postgres = await PostgresServer.GetAsync();
         ConnectionString = _sharedConnectionString ?? await Postgres.CreateDatabaseAsync();
@@ -100,7 +100,7 @@ public class PosHostFixture : IAsyncLifetime
         return sibling;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var channel in _channels) channel.Dispose();
         if (_app is not null)

@@ -1,0 +1,65 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Pos.Grpc.LightspeedSimulator;
+
+namespace Pos.Grpc.Tests.Infrastructure;
+
+/// <summary>
+/// The host talking to the Lightspeed simulator over real HTTP, as in the README's sandbox: the simulator runs
+/// in-process on its own free port, and its OAuth client redirects to the host's callback.
+/// </summary>
+public class LightspeedSandboxFixture : PosHostFixture
+{
+    public const string SimulatorClientId = "sim-client";
+    public const string SimulatorClientSecret = "sim-secret";
+    public const long CopenhagenAccount = 120645;
+
+    private WebApplication? _simulator;
+
+    public Uri SimulatorUrl { get; private set; } = null!;
+    public HttpClient SimulatorAdmin { get; private set; } = null!;
+
+    /// <summary>The simulator's configuration; subclasses change volume, rate limits, clock.</summary>
+    protected virtual SimulatorOptions SimulatorOptions() => new() { Seed = 4242 };
+
+    public override async Task InitializeAsync()
+    {
+        _simulator = SimulatorHost.Build(SimulatorOptions(), port: 0);
+        await _simulator.StartAsync();
+        var address = _simulator.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        SimulatorUrl = new Uri(address.Replace("0.0.0.0", "127.0.0.1"));
+        SimulatorAdmin = new HttpClient { BaseAddress = SimulatorUrl };
+        await base.InitializeAsync();
+        // Register the OAuth client with the redirect URI of the host just started (its port was free, not fixed).
+        var register = await SimulatorAdmin.PutAsJsonAsync($"/__sim/clients/{SimulatorClientId}", new
+        {
+            clientSecret = SimulatorClientSecret,
+            redirectUri = $"http://127.0.0.1:{GrpcWebPort}/oauth/lightspeed/callback",
+            accountId = CopenhagenAccount,
+        });
+        register.EnsureSuccessStatusCode();
+    }
+
+    protected override Dictionary<string, string?> HostSettings()
+    {
+        var settings = base.HostSettings();
+        settings["Lightspeed:AuthBaseUrl"] = SimulatorUrl.ToString();
+        settings["Lightspeed:ApiBaseUrl"] = SimulatorUrl.ToString();
+        settings["Lightspeed:ClientId"] = SimulatorClientId;
+        settings["Lightspeed:ClientSecret"] = SimulatorClientSecret;
+        return settings;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SimulatorAdmin?.Dispose();
+        if (_simulator is not null) await _simulator.DisposeAsync();
+    }
+
+    public Task SetFaultsAsync(long accountId, object faults) =>
+        SimulatorAdmin.PutAsJsonAsync($"/__sim/accounts/{accountId}/faults", faults).ContinueWith(t => t.Result.EnsureSuccessStatusCode());
+}
