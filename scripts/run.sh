@@ -36,6 +36,27 @@ dotnet "$host_dll" migrate
 
 grpc_port="${POS_Ports__GrpcPort:-5080}"
 web_port="${POS_Ports__GrpcWebPort:-5081}"
+callback="http://127.0.0.1:$web_port/oauth/lightspeed/callback"
+
+# Without real Lightspeed credentials, the Lightspeed simulator is the sandbox: same wire format, seeded sales.
+if [ -z "${POS_Lightspeed__ClientSecret:-}" ]; then
+  sim_port="${POS_SANDBOX_PORT:-5090}"
+  dotnet build src/Pos.Grpc.LightspeedSimulator -c Release --nologo -v quiet >/dev/null
+  dotnet src/Pos.Grpc.LightspeedSimulator/bin/Release/net10.0/Pos.Grpc.LightspeedSimulator.dll \
+    --urls "http://127.0.0.1:$sim_port" \
+    --Simulator:Clients:0:ClientId=sim-client --Simulator:Clients:0:ClientSecret=sim-secret \
+    --Simulator:Clients:0:RedirectUri="$callback" --Simulator:Clients:0:AccountId=120645 \
+    >"$data_dir/lightspeed-sandbox.log" 2>&1 &
+  sim_pid=$!
+  trap 'kill $sim_pid 2>/dev/null' EXIT
+  export POS_Lightspeed__AuthBaseUrl="http://127.0.0.1:$sim_port"
+  export POS_Lightspeed__ApiBaseUrl="http://127.0.0.1:$sim_port"
+  export POS_Lightspeed__ClientId=sim-client
+  export POS_Lightspeed__ClientSecret=sim-secret
+  echo "Started the Lightspeed sandbox (simulator) on http://127.0.0.1:$sim_port (log: .data/lightspeed-sandbox.log)"
+fi
+export POS_Lightspeed__RedirectUri="${POS_Lightspeed__RedirectUri:-$callback}"
+
 cat <<TXT
 
 Pos.Grpc is starting:
@@ -45,4 +66,4 @@ Pos.Grpc is starting:
 Press Ctrl+C to stop.
 
 TXT
-exec dotnet "$host_dll"
+dotnet "$host_dll"

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pos.Grpc.Host.Infrastructure.Caching;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 
@@ -14,6 +15,7 @@ public static class PersistenceExtensions
             ?? throw new InvalidOperationException(
                 $"ConnectionStrings:{ConnectionStringName} is not configured (POS_ConnectionStrings__{ConnectionStringName}). `./run` starts a local PostgreSQL and sets it.");
         builder.Services.AddDbContextPool<PosDbContext>(options => ConfigureNpgsql(options, connectionString));
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DatabaseState>();
         builder.Services.AddSingleton<ClientConfigurationCache>();
         builder.Services.AddSingleton<ClientConfigurationChanges>();

@@ -8,7 +8,7 @@ using Pos.Grpc.Tests.Infrastructure;
 namespace Pos.Grpc.Tests.Hosting;
 
 /// <summary>A host that accepts the development tokens the README mints with the `token` command.</summary>
-public sealed class DevelopmentTokensHostFixture : PosHostFixture
+public sealed class DevelopmentTokensHostFixture : LightspeedSandboxFixture
 {
     protected override Dictionary<string, string?> HostSettings()
     {
@@ -62,9 +62,9 @@ public sealed class ReadmeWalkthroughTests(DevelopmentTokensHostFixture host) : 
     }
 
     [Fact]
-    public async Task ConfigurationWalkthrough_RunsAsPrintedAndConfiguresClientOne()
+    public async Task ConfigurationAndAuthorizationWalkthroughs_RunAsPrinted()
     {
-        var (exitCode, output) = await RunBashAsync(WalkthroughBlock("configuration"));
+        var (exitCode, output) = await RunBashAsync(WalkthroughBlock("configuration") + WalkthroughBlock("authorization"));
         Assert.True(exitCode == 0, output);
 
         await using var db = host.NewDbContext();
@@ -72,7 +72,14 @@ public sealed class ReadmeWalkthroughTests(DevelopmentTokensHostFixture host) : 
         Assert.True(settings.PosImportEnabled && settings.MultiCashRegisters && settings.AutoConfirmWeeklyBalance);
         var field = await db.WeeklyBalanceFields.SingleAsync(f => f.Id == 5266);
         Assert.Equal((int)PosFieldType.GrossSales, field.PosFieldType);
-        Assert.Contains("\"posFieldType\": \"POS_FIELD_TYPE_GROSS_SALES\"", output);
         Assert.Contains("\"posTerminalNumbers\"", output);
+
+        Assert.Contains("Lightspeed is connected", output);
+        Assert.Contains("CONNECTION_STATE_AUTHORIZED", output);
+        Assert.Contains("CONNECTION_STATE_ACTIVE", output);
+        Assert.Contains("\"departmentId\": \"10\"", output);
+        var connection = await db.LightspeedConnections.SingleAsync(c => c.ClientId == 1);
+        Assert.Equal("120645", connection.AccountId);
+        Assert.Equal("ic-anna", connection.ActivatedBy);
     }
 }

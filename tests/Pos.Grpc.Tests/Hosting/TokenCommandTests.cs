@@ -7,7 +7,10 @@ namespace Pos.Grpc.Tests.Hosting;
 /// <summary>The host's `token` command, run as its own process, mints a token the running host accepts.</summary>
 public sealed class TokenCommandTests(PosHostFixture host) : IClassFixture<PosHostFixture>
 {
-    private static async Task<(int ExitCode, string Output, string Error)> RunHostCommandAsync(params string[] arguments)
+    private static async Task<(int ExitCode, string Output, string Error)> RunHostCommandAsync(params string[] arguments) =>
+        await RunHostCommandAsync(new Dictionary<string, string>(), arguments);
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunHostCommandAsync(Dictionary<string, string> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Pos.Grpc.Host"))
         {
@@ -19,6 +22,7 @@ public sealed class TokenCommandTests(PosHostFixture host) : IClassFixture<PosHo
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["POS_Auth__SigningKey"] = PosHostFixture.Auth.SigningKey;
         info.Environment["POS_Auth__Issuer"] = PosHostFixture.Auth.Issuer;
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -35,6 +39,23 @@ public sealed class TokenCommandTests(PosHostFixture host) : IClassFixture<PosHo
         var settings = host.Client<SettingsService.SettingsServiceClient>(token);
         Assert.Equal(501, (await settings.GetGeneralSettingsAsync(new() { ClientId = 501 })).Settings.ClientId);
         await RpcAssert.FailsAsync(global::Grpc.Core.StatusCode.NotFound, () => settings.GetGeneralSettingsAsync(new() { ClientId = 502 }));
+    }
+
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Development")]
+    public async Task Migrate_EmptyDatabase_CreatesTheSchema(string environment)
+    {
+        var database = $"pos_migrate_{environment.ToLowerInvariant()}_{Environment.ProcessId}";
+        await host.Postgres.ExecuteAdminAsync($"CREATE DATABASE {database}");
+        var (exitCode, output, error) = await RunHostCommandAsync(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = environment,
+            ["POS_ConnectionStrings__Pos"] = host.Postgres.ConnectionString(database),
+        }, "migrate");
+
+        Assert.True(exitCode == 0, output + error);
+        Assert.Contains("Database migrated.", output);
     }
 
     [Fact]

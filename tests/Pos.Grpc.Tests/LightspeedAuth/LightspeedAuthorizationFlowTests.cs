@@ -42,6 +42,7 @@ public sealed class LightspeedAuthorizationFlowTests(LightspeedSandboxFixture ho
     public async Task BrowserFlow_ThroughTheHostCallback_ConnectsAndIntegrationContactActivates()
     {
         var begin = await Auth(Supervisor(1001)).BeginAuthorizationAsync(new() { ClientId = 1001 });
+        Assert.DoesNotContain(" ", begin.AuthorizationUrl); // a URL people paste into browsers and curl
         var url = new Uri(begin.AuthorizationUrl);
         var query = HttpUtility.ParseQueryString(url.Query);
         Assert.Equal("code", query["response_type"]);

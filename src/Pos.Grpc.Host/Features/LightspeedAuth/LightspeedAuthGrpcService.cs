@@ -23,7 +23,7 @@ public sealed class LightspeedAuthGrpcService(
         var start = await flow.BeginAsync(request.ClientId, caller.Subject, context.CancellationToken);
         return new BeginAuthorizationResponse
         {
-            AuthorizationUrl = start.Url.ToString(), State = start.State, ExpireTime = Timestamp.FromDateTimeOffset(start.ExpiresAt),
+            AuthorizationUrl = start.Url.AbsoluteUri, State = start.State, ExpireTime = Timestamp.FromDateTimeOffset(start.ExpiresAt),
         };
     }
 
