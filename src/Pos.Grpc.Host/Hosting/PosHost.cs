@@ -11,10 +11,12 @@ public static class PosHost
         builder.AddPosKestrel()
             .AddPosPersistence()
             .AddPosAuthentication()
-            .AddPosGrpc();
+            .AddPosGrpc()
+            .AddPosImports();
 
         var app = builder.Build();
         app.MapPosGrpc();
+        app.UsePosImportSchedules();
         return app;
     }
 

@@ -46,7 +46,7 @@ public class PosHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Postgres = await PostgresServer.GetAsync();
-        ConnectionString = await Postgres.CreateDatabaseAsync();
+        ConnectionString = await CreateDatabaseAsync();
         _app = PosHost.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(HostSettings());
@@ -55,6 +55,9 @@ public class PosHostFixture : IAsyncLifetime
         await _app.StartAsync();
         if (WaitForMigratedDatabase) await WaitUntilMigratedAsync();
     }
+
+    /// <summary>The database of the host; a fixture running several hosts on one database hands the first one's to the others.</summary>
+    protected virtual Task<string> CreateDatabaseAsync() => Postgres.CreateDatabaseAsync();
 
     /// <summary>Whether start-up waits for the host's migrator (off for hosts whose database is meant to be down).</summary>
     protected virtual bool WaitForMigratedDatabase => true;

@@ -12,8 +12,16 @@ public sealed class SecurityFixture : PosHostFixture
 
     /// <summary>RPCs whose features have not landed yet: they answer UNIMPLEMENTED to everybody.</summary>
     public static readonly IReadOnlySet<string> NotYetImplemented = RpcCatalogue.AllMethods
-        .Where(m => m.StartsWith("pos.lightspeed_auth.", StringComparison.Ordinal) || m.StartsWith("pos.imports.", StringComparison.Ordinal))
+        .Where(m => m.StartsWith("pos.lightspeed_auth.", StringComparison.Ordinal))
         .ToHashSet();
+
+    /// <summary>No import workers: the seeded job must stay as seeded while a test compares snapshots.</summary>
+    protected override Dictionary<string, string?> HostSettings()
+    {
+        var settings = base.HostSettings();
+        settings["Imports:Workers:Slots"] = "0";
+        return settings;
+    }
 
     public async Task<TargetIds> SeedTargetAsync()
     {
@@ -32,6 +40,15 @@ public sealed class SecurityFixture : PosHostFixture
             Id = target.FieldId, ClientId = clientId, Name = "Gross sales", PosFieldType = (int)PosFieldType.GrossSales,
             Version = 1, CreatedAt = now, UpdatedAt = now,
         });
+        // A queued import job of the target's department, under the id the catalogue's job calls use.
+        var jobId = Guid.Parse(RpcCatalogue.JobIdOf(target));
+        var day = DateOnly.ParseExact(TargetIds.PastDate, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        db.ImportJobs.Add(new ImportJobEntity
+        {
+            Id = jobId, ClientId = clientId, DepartmentIds = [target.DepartmentId], FromDate = day, UntilDate = day,
+            Trigger = 1, State = 1, CreatedBy = "seeded", CreatedAt = now, UpdatedAt = now, DepartmentDaysTotal = 1, ProgressVersion = 1,
+        });
+        db.ImportUnits.Add(new ImportUnitEntity { JobId = jobId, DepartmentId = target.DepartmentId, Date = day });
         await db.SaveChangesAsync();
         return target;
     }
@@ -48,7 +65,9 @@ public sealed class SecurityFixture : PosHostFixture
         var confirmed = await db.ConfirmedDays.CountAsync(c => c.DepartmentId == target.DepartmentId);
         var approved = await db.ApprovedWeeks.CountAsync(a => a.DepartmentId == target.DepartmentId);
         var audit = await db.AuditEntries.CountAsync(a => a.ClientId == target.ClientId);
+        var jobs = await db.ImportJobs.AsNoTracking().Where(j => j.ClientId == target.ClientId)
+            .OrderBy(j => j.Id).Select(j => $"{j.Id}:{j.State}:{j.CancelRequested}:{j.ProgressVersion}").ToListAsync();
         return $"settings {settings?.Version}; departments {string.Join(",", departments)}; fields {string.Join(",", fields)}; " +
-               $"confirmed {confirmed}; approved {approved}; audit {audit}";
+               $"confirmed {confirmed}; approved {approved}; audit {audit}; import jobs {string.Join(",", jobs)}";
     }
 }
