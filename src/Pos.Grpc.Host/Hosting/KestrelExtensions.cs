@@ -11,12 +11,22 @@ public static class KestrelExtensions
     public static WebApplicationBuilder AddPosKestrel(this WebApplicationBuilder builder)
     {
         var ports = builder.Configuration.GetSection(PosPorts.Section).Get<PosPorts>() ?? new PosPorts();
+        var bound = new BoundPorts();
         builder.Services.AddSingleton(ports);
+        builder.Services.AddSingleton(bound);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var address = System.Net.IPAddress.Parse(ports.BindAddress);
-            kestrel.Listen(address, ports.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
-            kestrel.Listen(address, ports.GrpcWebPort, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(address, ports.GrpcPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                bound.Grpc = listen;
+            });
+            kestrel.Listen(address, ports.GrpcWebPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                bound.GrpcWeb = listen;
+            });
         });
         return builder;
     }
@@ -29,4 +39,14 @@ public sealed class PosPorts
     public string BindAddress { get; set; } = "127.0.0.1";
     public int GrpcPort { get; set; } = 5080;
     public int GrpcWebPort { get; set; } = 5081;
+}
+
+/// <summary>The ports actually bound once the host started (port 0 in configuration means "any free port").</summary>
+public sealed class BoundPorts
+{
+    internal ListenOptions? Grpc { get; set; }
+    internal ListenOptions? GrpcWeb { get; set; }
+
+    public int GrpcPort => Grpc?.IPEndPoint?.Port ?? throw new InvalidOperationException("The host has not started.");
+    public int GrpcWebPort => GrpcWeb?.IPEndPoint?.Port ?? throw new InvalidOperationException("The host has not started.");
 }

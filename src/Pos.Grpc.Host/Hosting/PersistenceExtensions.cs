@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Pos.Grpc.Host.Infrastructure.Caching;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 
 namespace Pos.Grpc.Host;
@@ -14,6 +15,9 @@ public static class PersistenceExtensions
                 $"ConnectionStrings:{ConnectionStringName} is not configured (POS_ConnectionStrings__{ConnectionStringName}). `./run` starts a local PostgreSQL and sets it.");
         builder.Services.AddDbContextPool<PosDbContext>(options => ConfigureNpgsql(options, connectionString));
         builder.Services.AddSingleton<DatabaseState>();
+        builder.Services.AddSingleton<ClientConfigurationCache>();
+        builder.Services.AddSingleton<ClientConfigurationChanges>();
+        builder.Services.AddHostedService<ClientConfigurationListener>();
         if (builder.Configuration.GetValue("Database:MigrateOnStartup", true))
             builder.Services.AddHostedService<DatabaseMigrator>();
         else

@@ -35,18 +35,20 @@ public class PosHostFixture : IAsyncLifetime
     };
 
     private WebApplication? _app;
+    private string? _sharedConnectionString;
     private readonly List<GrpcChannel> _channels = [];
 
     public string ConnectionString { get; private set; } = "";
-    public int GrpcPort { get; } = PostgresServer.FreeTcpPort();
-    public int GrpcWebPort { get; } = PostgresServer.FreeTcpPort();
+    /// <summary>The ports the host bound (it asks for any free port, so parallel fixtures never collide).</summary>
+    public int GrpcPort => Services.GetRequiredService<BoundPorts>().GrpcPort;
+    public int GrpcWebPort => Services.GetRequiredService<BoundPorts>().GrpcWebPort;
     public PostgresServer Postgres { get; private set; } = null!;
     public IServiceProvider Services => _app!.Services;
 
     public async Task InitializeAsync()
     {
         Postgres = await PostgresServer.GetAsync();
-        ConnectionString = await CreateDatabaseAsync();
+        ConnectionString = _sharedConnectionString ?? await CreateDatabaseAsync();
         _app = PosHost.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(HostSettings());
@@ -54,9 +56,13 @@ public class PosHostFixture : IAsyncLifetime
         });
         await _app.StartAsync();
         if (WaitForMigratedDatabase) await WaitUntilMigratedAsync();
+        await SeedAsync();
     }
 
-    /// <summary>The database of the host; a fixture running several hosts on one database hands the first one's to the others.</summary>
+    /// <summary>Data a fixture's tests share, written once after the host started.</summary>
+    protected virtual Task SeedAsync() => Task.CompletedTask;
+
+    /// <summary>The database of the host; a subclass running several hosts on one database hands the first one's to the others.</summary>
     protected virtual Task<string> CreateDatabaseAsync() => Postgres.CreateDatabaseAsync();
 
     /// <summary>Whether start-up waits for the host's migrator (off for hosts whose database is meant to be down).</summary>
@@ -74,8 +80,8 @@ public class PosHostFixture : IAsyncLifetime
     {
         ["ConnectionStrings:Pos"] = ConnectionString,
         ["Ports:BindAddress"] = "127.0.0.1",
-        ["Ports:GrpcPort"] = GrpcPort.ToString(),
-        ["Ports:GrpcWebPort"] = GrpcWebPort.ToString(),
+        ["Ports:GrpcPort"] = "0",
+        ["Ports:GrpcWebPort"] = "0",
         ["Auth:Issuer"] = Auth.Issuer,
         ["Auth:Audience"] = Auth.Audience,
         ["Auth:SigningKey"] = Auth.SigningKey,
@@ -85,6 +91,14 @@ public class PosHostFixture : IAsyncLifetime
     };
 
     protected virtual void ConfigureHost(WebApplicationBuilder builder) { }
+
+    /// <summary>A second instance of the host on this fixture's database, as in a multi-instance deployment. The caller disposes it.</summary>
+    public async Task<PosHostFixture> StartSiblingAsync()
+    {
+        var sibling = new PosHostFixture { _sharedConnectionString = ConnectionString };
+        await sibling.InitializeAsync();
+        return sibling;
+    }
 
     public async Task DisposeAsync()
     {

@@ -73,10 +73,9 @@ public sealed class PostgresServer
         {
             var directory = Path.Combine(Path.GetTempPath(), $"pos-pg-{Environment.ProcessId}-{Guid.NewGuid():N}");
             Directory.CreateDirectory(directory);
-            var port = FreeTcpPort();
             if (IsRoot()) await RunAsync("chown", $"postgres {directory}", asPostgres: false);
             await RunAsync("initdb", $"-D {directory} -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 --no-sync");
-            await RunAsync("pg_ctl", StartArguments(directory, port));
+            var port = await StartOnFreePortAsync(directory);
             AppDomain.CurrentDomain.ProcessExit += (_, _) => StopCluster(directory);
             server = new PostgresServer(new NpgsqlConnectionStringBuilder
             {
@@ -85,6 +84,23 @@ public sealed class PostgresServer
         }
         await server.CreateTemplateAsync();
         return server;
+    }
+
+    /// <summary>A port found free can be taken by someone else before PostgreSQL binds it: try a few.</summary>
+    private static async Task<int> StartOnFreePortAsync(string directory)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreeTcpPort();
+            try
+            {
+                await RunAsync("pg_ctl", StartArguments(directory, port));
+                return port;
+            }
+            catch (InvalidOperationException) when (attempt < 5)
+            {
+            }
+        }
     }
 
     private static string StartArguments(string directory, int port) =>

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Pos.Grpc.Contracts.Departments.V1;
 using Pos.Grpc.Host.Infrastructure.Audit;
 using Pos.Grpc.Host.Infrastructure.Auth;
+using Pos.Grpc.Host.Infrastructure.Caching;
 using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
@@ -10,7 +11,7 @@ using Pos.Grpc.Host.Infrastructure.Validation;
 
 namespace Pos.Grpc.Host.Features.Departments;
 
-public sealed class DepartmentGrpcService(PosDbContext db, TimeProvider clock) : DepartmentService.DepartmentServiceBase
+public sealed class DepartmentGrpcService(PosDbContext db, TimeProvider clock, ClientConfigurationCache cache, ClientConfigurationChanges changes) : DepartmentService.DepartmentServiceBase
 {
     public override async Task<ListDepartmentsResponse> ListDepartments(ListDepartmentsRequest request, ServerCallContext context)
     {
@@ -25,15 +26,12 @@ public sealed class DepartmentGrpcService(PosDbContext db, TimeProvider clock) :
         AccessPolicy.EnsureClient(caller, request.ClientId, Capability.Read);
         var visible = AccessPolicy.VisibleDepartments(caller, request.ClientId)?.ToArray();
 
-        var query = db.Departments.AsNoTracking().Where(d => d.ClientId == request.ClientId);
-        if (visible is not null) query = query.Where(d => visible.Contains(d.Id));
-        if (afterId is { } after) query = query.Where(d => d.Id > after);
-        // One extra row tells whether there is a next page; the include loads registers in the same query.
-        var page = await query
-            .OrderBy(d => d.Id)
-            .Take(pageSize + 1)
-            .Include(d => d.Registers.OrderBy(r => r.RegisterNumber))
-            .ToListAsync(context.CancellationToken);
+        // Departments of a client come from the configuration cache, already ordered by id with their registers.
+        var configuration = await cache.GetAsync(request.ClientId, context.CancellationToken);
+        var page = configuration.Departments
+            .Where(d => (visible is null || visible.Contains(d.Id)) && (afterId is not { } after || d.Id > after))
+            .Take(pageSize + 1) // one extra row tells whether there is a next page
+            .ToList();
 
         var response = new ListDepartmentsResponse { Departments = { page.Take(pageSize).Select(d => d.ToProto()) } };
         if (page.Count > pageSize) response.NextPageToken = Paging.EncodeToken(listName, page[pageSize - 1].Id.ToString());
@@ -85,8 +83,7 @@ public sealed class DepartmentGrpcService(PosDbContext db, TimeProvider clock) :
         db.Departments.Add(department);
         AuditTrail.Record(db, caller, department.ClientId, department.Id, "department.create", "department", department.Id.ToString(),
             new { after = department.ToProto().ToString() }, now);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await changes.SaveAsync(db, department.ClientId, transaction, cancellationToken);
         return new CreateDepartmentResponse { Department = department.ToProto() };
     }
 
@@ -126,8 +123,7 @@ public sealed class DepartmentGrpcService(PosDbContext db, TimeProvider clock) :
         department.UpdatedAt = now;
         AuditTrail.Record(db, caller, department.ClientId, department.Id, "department.update", "department", department.Id.ToString(),
             new { fields = paths.Order().ToArray(), before = before.ToString(), after = department.ToProto().ToString() }, now);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await changes.SaveAsync(db, department.ClientId, transaction, cancellationToken);
         return new UpdateDepartmentResponse { Department = department.ToProto() };
     }
 
@@ -145,7 +141,7 @@ public sealed class DepartmentGrpcService(PosDbContext db, TimeProvider clock) :
         AuditTrail.Record(db, caller, department.ClientId, department.Id, "department.delete", "department", department.Id.ToString(),
             new { before = department.ToProto().ToString() }, now);
         db.Departments.Remove(department);
-        await db.SaveChangesAsync(context.CancellationToken);
+        await changes.SaveAsync(db, department.ClientId, transaction: null, context.CancellationToken);
         return new DeleteDepartmentResponse();
     }
 

@@ -33,10 +33,7 @@ public static class DepartmentRules
     {
         if (paths.Contains("name"))
         {
-            target.Name = source.Name.Trim();
-            violations.AddIf(target.Name.Length == 0, "department.name", "is required");
-            violations.AddIf(target.Name.Length > FieldRules.MaxNameLength, "department.name",
-                $"must be at most {FieldRules.MaxNameLength} characters");
+            target.Name = violations.RequireText(source.Name, "department.name", FieldRules.MaxNameLength);
         }
         if (paths.Contains("pos_client_number"))
             target.PosClientNumber = OptionalPosId(source.PosClientNumber, "department.pos_client_number", violations);

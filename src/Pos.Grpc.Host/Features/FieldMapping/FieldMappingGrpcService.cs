@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Pos.Grpc.Contracts.FieldMapping.V1;
 using Pos.Grpc.Host.Infrastructure.Audit;
 using Pos.Grpc.Host.Infrastructure.Auth;
+using Pos.Grpc.Host.Infrastructure.Caching;
 using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
@@ -10,7 +11,7 @@ using Pos.Grpc.Host.Infrastructure.Validation;
 
 namespace Pos.Grpc.Host.Features.FieldMapping;
 
-public sealed class FieldMappingGrpcService(PosDbContext db, TimeProvider clock) : FieldMappingService.FieldMappingServiceBase
+public sealed class FieldMappingGrpcService(PosDbContext db, TimeProvider clock, ClientConfigurationCache cache, ClientConfigurationChanges changes) : FieldMappingService.FieldMappingServiceBase
 {
     private const string ListName = "fields";
 
@@ -22,9 +23,8 @@ public sealed class FieldMappingGrpcService(PosDbContext db, TimeProvider clock)
         violations.ThrowIfAny();
         AccessPolicy.EnsureClient(context.GetCaller(), request.ClientId, Capability.Read);
 
-        var page = await db.WeeklyBalanceFields.AsNoTracking()
-            .Where(f => f.ClientId == request.ClientId && (after == null || f.Id > after))
-            .OrderBy(f => f.Id).Take(pageSize + 1).ToListAsync(context.CancellationToken);
+        var configuration = await cache.GetAsync(request.ClientId, context.CancellationToken);
+        var page = configuration.Fields.Where(f => after == null || f.Id > after).Take(pageSize + 1).ToList();
         var response = new ListWeeklyBalanceFieldsResponse { Fields = { page.Take(pageSize).Select(f => f.ToProto()) } };
         if (page.Count > pageSize) response.NextPageToken = Paging.EncodeToken(ListName, page[pageSize - 1].Id.ToString());
         return response;
@@ -36,10 +36,8 @@ public sealed class FieldMappingGrpcService(PosDbContext db, TimeProvider clock)
         var violations = new Violations();
         if (field is null) violations.Add("field", "is required").ThrowIfAny();
         violations.RequirePositiveId(field!.FieldId, "field.field_id").RequirePositiveId(field.ClientId, "field.client_id");
-        var name = field.Name.Trim();
-        violations.AddIf(name.Length == 0, "field.name", "is required")
-            .AddIf(name.Length > FieldRules.MaxNameLength, "field.name", $"must be at most {FieldRules.MaxNameLength} characters")
-            .AddIf(field.Code.Length > 50, "field.code", "must be at most 50 characters");
+        var name = violations.RequireText(field.Name, "field.name", FieldRules.MaxNameLength);
+        var code = violations.RequireText(field.Code, "field.code", FieldRules.MaxCodeLength, required: false);
         violations.ThrowIfAny();
         var caller = context.GetCaller();
         AccessPolicy.EnsureClient(caller, field.ClientId, Capability.ManageFields);
@@ -50,13 +48,13 @@ public sealed class FieldMappingGrpcService(PosDbContext db, TimeProvider clock)
         // Mapping is output only here (AIP-203): it is set with UpdateFieldMapping, where its rules live.
         var entity = new WeeklyBalanceFieldEntity
         {
-            Id = field.FieldId, ClientId = field.ClientId, Name = name, Code = field.Code.Trim(), Mandatory = field.Mandatory,
+            Id = field.FieldId, ClientId = field.ClientId, Name = name, Code = code, Mandatory = field.Mandatory,
             Version = 1, CreatedAt = now, UpdatedAt = now,
         };
         db.WeeklyBalanceFields.Add(entity);
         AuditTrail.Record(db, caller, entity.ClientId, null, "field.create", "weekly_balance_field", entity.Id.ToString(),
             new { entity.Name, entity.Code, entity.Mandatory }, now);
-        await db.SaveChangesAsync(context.CancellationToken);
+        await changes.SaveAsync(db, entity.ClientId, transaction: null, context.CancellationToken);
         return new CreateWeeklyBalanceFieldResponse { Field = entity.ToProto() };
     }
 
@@ -96,9 +94,8 @@ public sealed class FieldMappingGrpcService(PosDbContext db, TimeProvider clock)
     {
         new Violations().RequirePositiveId(request.ClientId, "client_id").ThrowIfAny();
         AccessPolicy.EnsureClient(context.GetCaller(), request.ClientId, Capability.Read);
-        var mapped = await db.WeeklyBalanceFields.AsNoTracking()
-            .Where(f => f.ClientId == request.ClientId && f.PosFieldType != null)
-            .ToDictionaryAsync(f => (PosFieldType)f.PosFieldType!.Value, context.CancellationToken);
+        var configuration = await cache.GetAsync(request.ClientId, context.CancellationToken);
+        var mapped = configuration.Fields.Where(f => f.PosFieldType != null).ToDictionary(f => (PosFieldType)f.PosFieldType!.Value);
 
         var response = new GetMappingReportResponse();
         foreach (var type in PosFieldTypes.All)
@@ -140,7 +137,7 @@ public sealed class FieldMappingGrpcService(PosDbContext db, TimeProvider clock)
         field.UpdatedAt = now;
         AuditTrail.Record(db, caller, field.ClientId, null, action, "weekly_balance_field", field.Id.ToString(),
             new { before, after = new { field.PosFieldType, field.SplitIntoIntervals } }, now);
-        await db.SaveChangesAsync(cancellationToken);
+        await changes.SaveAsync(db, field.ClientId, transaction: null, cancellationToken);
         return field.ToProto();
     }
 }

@@ -4,20 +4,21 @@ using Pos.Grpc.Contracts.Settings.V1;
 using Pos.Grpc.Host.Features.Departments;
 using Pos.Grpc.Host.Infrastructure.Audit;
 using Pos.Grpc.Host.Infrastructure.Auth;
+using Pos.Grpc.Host.Infrastructure.Caching;
 using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Validation;
 
 namespace Pos.Grpc.Host.Features.Settings;
 
-public sealed class SettingsGrpcService(PosDbContext db, TimeProvider clock) : SettingsService.SettingsServiceBase
+public sealed class SettingsGrpcService(PosDbContext db, TimeProvider clock, ClientConfigurationCache cache, ClientConfigurationChanges changes) : SettingsService.SettingsServiceBase
 {
     public override async Task<GetGeneralSettingsResponse> GetGeneralSettings(GetGeneralSettingsRequest request, ServerCallContext context)
     {
         new Violations().RequirePositiveId(request.ClientId, "client_id").ThrowIfAny();
         AccessPolicy.EnsureClient(context.GetCaller(), request.ClientId, Capability.Read);
-        var settings = await db.GetOrDefaultAsync(request.ClientId, context.CancellationToken);
-        return new GetGeneralSettingsResponse { Settings = settings.ToProto() };
+        var configuration = await cache.GetAsync(request.ClientId, context.CancellationToken);
+        return new GetGeneralSettingsResponse { Settings = configuration.Settings.ToProto() };
     }
 
     public override async Task<UpdateGeneralSettingsResponse> UpdateGeneralSettings(UpdateGeneralSettingsRequest request, ServerCallContext context)
@@ -52,8 +53,7 @@ public sealed class SettingsGrpcService(PosDbContext db, TimeProvider clock) : S
         if (db.Entry(settings).State == EntityState.Detached) db.GeneralSettings.Add(settings);
         AuditTrail.Record(db, caller, clientId, null, "settings.update", "general_settings", clientId.ToString(),
             new { fields = paths.Order().ToArray(), before = before.ToString(), after = settings.ToProto().ToString() }, now);
-        await db.SaveChangesAsync(context.CancellationToken);
-        await transaction.CommitAsync(context.CancellationToken);
+        await changes.SaveAsync(db, clientId, transaction, context.CancellationToken);
         return new UpdateGeneralSettingsResponse { Settings = settings.ToProto() };
     }
 }

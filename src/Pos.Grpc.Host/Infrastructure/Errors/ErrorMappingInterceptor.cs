@@ -84,14 +84,14 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         {
             InvalidArgumentException e => (Code.InvalidArgument, Any.Pack(new BadRequest
             {
-                FieldViolations = { e.Violations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }) },
+                FieldViolations = { e.Violations.Select(v => new BadRequest.Types.FieldViolation { Field = Cap(v.Field), Description = Cap(v.Description) }) },
             })),
             PreconditionFailedException e => (Code.FailedPrecondition, Any.Pack(new PreconditionFailure
             {
-                Violations = { e.Violations.Select(v => new PreconditionFailure.Types.Violation { Type = v.Type, Subject = v.Subject, Description = v.Description }) },
+                Violations = { e.Violations.Select(v => new PreconditionFailure.Types.Violation { Type = v.Type, Subject = Cap(v.Subject), Description = Cap(v.Description) }) },
             })),
-            NotFoundException e => (Code.NotFound, Any.Pack(new ResourceInfo { ResourceType = e.ResourceType, ResourceName = e.ResourceName, Description = e.Message })),
-            AlreadyExistsException e => (Code.AlreadyExists, Any.Pack(new ResourceInfo { ResourceType = e.ResourceType, ResourceName = e.ResourceName, Description = e.Message })),
+            NotFoundException e => (Code.NotFound, Any.Pack(new ResourceInfo { ResourceType = e.ResourceType, ResourceName = Cap(e.ResourceName), Description = Cap(e.Message) })),
+            AlreadyExistsException e => (Code.AlreadyExists, Any.Pack(new ResourceInfo { ResourceType = e.ResourceType, ResourceName = Cap(e.ResourceName), Description = Cap(e.Message) })),
             ConflictException => (Code.Aborted, null),
             PermissionDeniedException => (Code.PermissionDenied, null),
             _ => (Code.Internal, (Any?)null),
@@ -101,10 +101,18 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         return status;
     }
 
+    /// <summary>
+    /// Statuses travel in HTTP headers: a hostile request must not make them huge by having its own input
+    /// echoed back, so every text is capped.
+    /// </summary>
+    private const int MaxTextLength = 500;
+
+    private static string Cap(string text) => text.Length <= MaxTextLength ? text : text[..MaxTextLength] + "…";
+
     private static Google.Rpc.Status Status(Code code, string reason, string message) => new()
     {
         Code = (int)code,
-        Message = message,
+        Message = Cap(message),
         Details = { Any.Pack(new ErrorInfo { Reason = reason, Domain = ErrorDomain }) },
     };
 }

@@ -4,6 +4,7 @@ namespace Pos.Grpc.Host.Infrastructure.Validation;
 public static class FieldRules
 {
     public const int MaxNameLength = 200;
+    public const int MaxCodeLength = 50;
     public const int MaxPosIdLength = 20;
 
     /// <summary>Lightspeed ids are positive integers written as digits.</summary>

@@ -18,6 +18,20 @@ public sealed class Violations
     public Violations RequirePositiveId(long id, string field) =>
         AddIf(id <= 0, field, "must be a positive id");
 
+    /// <summary>
+    /// Free text (names, codes): trimmed, at most <paramref name="maxLength"/> characters and no control
+    /// characters (PostgreSQL refuses NUL in text, and nobody means a control character in a name).
+    /// Returns the trimmed text.
+    /// </summary>
+    public string RequireText(string value, string field, int maxLength, bool required = true)
+    {
+        var text = value.Trim();
+        AddIf(required && text.Length == 0, field, "is required");
+        AddIf(text.Length > maxLength, field, $"must be at most {maxLength} characters");
+        AddIf(text.Any(char.IsControl), field, "must not contain control characters");
+        return text;
+    }
+
     public void ThrowIfAny()
     {
         if (_items.Count > 0) throw new InvalidArgumentException(_items.ToArray());

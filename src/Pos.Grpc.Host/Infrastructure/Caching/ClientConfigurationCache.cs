@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
+
+namespace Pos.Grpc.Host.Infrastructure.Caching;
+
+/// <summary>
+/// A client's configuration as read by hot paths: settings, departments with registers, weekly-balance
+/// fields. Loaded without tracking and never handed to a write path, so it is safe to share.
+/// </summary>
+public sealed record ClientConfiguration(
+    GeneralSettingsEntity Settings,
+    IReadOnlyList<DepartmentEntity> Departments,
+    IReadOnlyList<WeeklyBalanceFieldEntity> Fields,
+    DateTimeOffset LoadedAt);
+
+/// <summary>
+/// Keeps each client's configuration in memory, because reads of it (settings, department and field lists)
+/// are by far the most frequent calls and change rarely. Every write publishes a change
+/// (<see cref="ClientConfigurationChanges"/>): this instance drops the entry at once, every other instance
+/// when the PostgreSQL notification reaches its listener. A time-to-live bounds staleness should a
+/// notification ever be missed; the listener also clears everything whenever it reconnects.
+/// </summary>
+public sealed class ClientConfigurationCache(IServiceScopeFactory scopes, TimeProvider clock)
+{
+    public static readonly TimeSpan TimeToLive = TimeSpan.FromSeconds(60);
+
+    private readonly ConcurrentDictionary<long, Lazy<Task<ClientConfiguration>>> _entries = new();
+
+    public async Task<ClientConfiguration> GetAsync(long clientId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var entry = _entries.GetOrAdd(clientId, id => new Lazy<Task<ClientConfiguration>>(() => LoadAsync(id)));
+            ClientConfiguration configuration;
+            try
+            {
+                // One load per client however many callers wait; a caller that gives up does not cancel it for the others.
+                configuration = await entry.Value.WaitAsync(cancellationToken);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                _entries.TryRemove(KeyValuePair.Create(clientId, entry));
+                throw;
+            }
+            if (clock.GetUtcNow() - configuration.LoadedAt < TimeToLive) return configuration;
+            _entries.TryRemove(KeyValuePair.Create(clientId, entry));
+        }
+    }
+
+    public void Invalidate(long clientId) => _entries.TryRemove(clientId, out _);
+
+    public void Clear() => _entries.Clear();
+
+    private async Task<ClientConfiguration> LoadAsync(long clientId)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PosDbContext>();
+        var loadedAt = clock.GetUtcNow();
+        var settings = await db.GeneralSettings.AsNoTracking().SingleOrDefaultAsync(s => s.ClientId == clientId, timeout.Token)
+            ?? GeneralSettingsEntity.DefaultsFor(clientId);
+        var departments = await db.Departments.AsNoTracking().Where(d => d.ClientId == clientId)
+            .Include(d => d.Registers.OrderBy(r => r.RegisterNumber)).OrderBy(d => d.Id).ToListAsync(timeout.Token);
+        var fields = await db.WeeklyBalanceFields.AsNoTracking().Where(f => f.ClientId == clientId).OrderBy(f => f.Id).ToListAsync(timeout.Token);
+        return new ClientConfiguration(settings, departments, fields, loadedAt);
+    }
+}

@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Options;
+
+namespace Pos.Grpc.Lightspeed;
+
+/// <summary>
+/// One pacer per Lightspeed account for the whole process, so every import touching an account shares its
+/// leaky bucket (lightspeed-api.md §6).
+/// </summary>
+public sealed class LightspeedPacerRegistry(IOptions<LightspeedOptions> options)
+{
+    private readonly ConcurrentDictionary<long, LightspeedAccountPacer> _pacers = new();
+
+    /// <summary>The pacer of an account; account 0 stands for "not known yet" (account discovery).</summary>
+    public LightspeedAccountPacer For(long accountId) =>
+        _pacers.GetOrAdd(accountId, _ => new LightspeedAccountPacer(options.Value));
+}
+
+/// <summary>A granted request start: how long it waited and how many drips it reserved.</summary>
+public readonly record struct PacerReservation(TimeSpan Waited, double Cost);
+
+/// <summary>
+/// Client side of Lightspeed's leaky bucket. It mirrors the server's level from the X-LS-API-Bucket-Level and
+/// X-LS-API-Drip-Rate headers, drains it locally between responses, and delays each request start until
+/// level + cost fits below the bucket size. Request starts are serialized per account so that parallel
+/// callers cannot all see the same free room and overflow it together.
+/// </summary>
+public sealed class LightspeedAccountPacer
+{
+    private readonly SemaphoreSlim _startGate = new(1, 1);
+    private readonly Lock _state = new();
+    private readonly double _headroom;
+    private double _level;
+    private long _levelAt = Stopwatch.GetTimestamp();
+    private double _size;
+    private double _drip;
+    private double _lastCost = 1;
+    private double _inFlightCost;
+    private long _blockedUntil;
+
+    internal LightspeedAccountPacer(LightspeedOptions options)
+    {
+        _size = options.InitialBucketSize;
+        _drip = options.InitialDripRate;
+        _headroom = options.PacingHeadroom;
+    }
+
+    /// <summary>Counters of every request this process made to the account.</summary>
+    public LightspeedRequestStats Totals { get; } = new();
+
+    /// <summary>The estimated bucket level now, and the last known size and drip rate.</summary>
+    public (double Level, double Size, double DripRate) Snapshot()
+    {
+        lock (_state) return (DrainedLevel(Stopwatch.GetTimestamp()), _size, _drip);
+    }
+
+    /// <summary>
+    /// Waits until a request of <paramref name="cost"/> drips fits and reserves it. The reserved cost is at least
+    /// the cost the server reported for the previous request (relations cost extra); hand the reservation back
+    /// with the response.
+    /// </summary>
+    public async Task<PacerReservation> WaitTurnAsync(double cost, CancellationToken ct)
+    {
+        var waited = TimeSpan.Zero;
+        await _startGate.WaitAsync(ct);
+        try
+        {
+            while (true)
+            {
+                TimeSpan delay;
+                lock (_state)
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    var level = DrainedLevel(now);
+                    var effectiveCost = Math.Max(cost, _lastCost);
+                    var room = Math.Max(_size - _headroom, effectiveCost);
+                    var bucketWait = (level + effectiveCost - room) / _drip;
+                    var blockedWait = Stopwatch.GetElapsedTime(now, _blockedUntil).TotalSeconds;
+                    var seconds = Math.Max(bucketWait, _blockedUntil > now ? blockedWait : 0);
+                    if (seconds <= 0)
+                    {
+                        _level = level + effectiveCost;
+                        _levelAt = now;
+                        _inFlightCost += effectiveCost;
+                        return new PacerReservation(waited, effectiveCost);
+                    }
+                    // Sleep a little past the computed point: the server drains in its own clock.
+                    delay = TimeSpan.FromSeconds(seconds + 0.01);
+                }
+                await Task.Delay(delay, ct);
+                waited += delay;
+            }
+        }
+        finally
+        {
+            _startGate.Release();
+        }
+    }
+
+    /// <summary>Takes the server's view of the bucket from a response (any status).</summary>
+    internal void OnResponse(HttpResponseHeaders headers, PacerReservation reservation)
+    {
+        lock (_state)
+        {
+            _inFlightCost = Math.Max(0, _inFlightCost - reservation.Cost);
+            if (TryNumber(TryHeader(headers, "X-LS-API-Drip-Rate")) is { } drip && drip > 0) _drip = drip;
+            if (TryNumber(TryHeader(headers, "X-LS-API-Request-Cost")) is { } requestCost && requestCost > 0)
+                _lastCost = requestCost;
+            var parts = TryHeader(headers, "X-LS-API-Bucket-Level")?.Split('/');
+            if (parts is not { Length: 2 } || TryNumber(parts[0]) is not { } level || TryNumber(parts[1]) is not { } size
+                || size <= 0)
+                return;
+            // The server's level plus what we sent that it may not have counted yet, or our own running total
+            // if that is higher (requests race each other to the server): erring high only costs a little speed.
+            var now = Stopwatch.GetTimestamp();
+            _level = Math.Max(level + _inFlightCost, DrainedLevel(now));
+            _levelAt = now;
+            _size = size;
+        }
+    }
+
+    /// <summary>No response came back (timeout, cut connection): the reservation may or may not have been spent.</summary>
+    internal void OnNoResponse(PacerReservation reservation)
+    {
+        lock (_state) _inFlightCost = Math.Max(0, _inFlightCost - reservation.Cost);
+    }
+
+    /// <summary>A 429: nobody on this account starts a request before Retry-After has passed.</summary>
+    internal void OnRateLimited(TimeSpan retryAfter)
+    {
+        lock (_state)
+        {
+            var now = Stopwatch.GetTimestamp();
+            _blockedUntil = Math.Max(_blockedUntil, now + (long)(retryAfter.TotalSeconds * Stopwatch.Frequency));
+            _level = Math.Max(DrainedLevel(now), _size);
+            _levelAt = now;
+        }
+    }
+
+    private double DrainedLevel(long now) =>
+        Math.Max(0, _level - _drip * Stopwatch.GetElapsedTime(_levelAt, now).TotalSeconds);
+
+    private static string? TryHeader(HttpResponseHeaders headers, string name) =>
+        headers.TryGetValues(name, out var values) ? values.FirstOrDefault()?.Trim() : null;
+
+    private static double? TryNumber(string? s) =>
+        s is not null && double.TryParse(s.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
+}

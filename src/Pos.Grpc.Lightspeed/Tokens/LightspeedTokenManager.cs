@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace Pos.Grpc.Lightspeed;
+
+/// <summary>
+/// Hands out access tokens per connection and refreshes them one caller at a time. Lightspeed rotates refresh
+/// tokens, so two concurrent refreshes with the same refresh token break the chain: a per-connection lock
+/// makes the others wait and then use the token the first one obtained.
+/// The lock is per process; the host must make sure one connection is refreshed by one instance at a time
+/// (or accept a rare invalid_grant race across instances).
+/// </summary>
+public sealed class LightspeedTokenManager(
+    ILightspeedTokenStore store,
+    LightspeedOAuthClient oauth,
+    IOptions<LightspeedOptions> options,
+    TimeProvider timeProvider)
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
+    private long _refreshes;
+
+    /// <summary>Refreshes performed by this process (all connections); for diagnostics and tests.</summary>
+    public long RefreshCount => Interlocked.Read(ref _refreshes);
+
+    /// <summary>
+    /// A usable access token: the stored one, or a fresh one when it expires within
+    /// <see cref="LightspeedOptions.RefreshBeforeExpiry"/>.
+    /// </summary>
+    public async Task<string> GetAccessTokenAsync(string connectionKey, CancellationToken ct)
+    {
+        var tokens = await LoadRequiredAsync(connectionKey, ct);
+        if (!NeedsRefresh(tokens)) return tokens.AccessToken;
+
+        return await UnderLockAsync(connectionKey, async () =>
+        {
+            // Someone may have refreshed while we waited for the lock: check again before refreshing.
+            var current = await LoadRequiredAsync(connectionKey, ct);
+            return NeedsRefresh(current) ? (await RefreshAsync(connectionKey, current, ct)).AccessToken : current.AccessToken;
+        }, ct);
+    }
+
+    /// <summary>
+    /// The API answered 401 to <paramref name="rejectedAccessToken"/>. Refresh, unless another caller already
+    /// replaced that token while we waited, then return the token to replay with.
+    /// </summary>
+    public Task<string> RefreshAfterUnauthorizedAsync(string connectionKey, string rejectedAccessToken, CancellationToken ct) =>
+        UnderLockAsync(connectionKey, async () =>
+        {
+            var current = await LoadRequiredAsync(connectionKey, ct);
+            return current.AccessToken != rejectedAccessToken
+                ? current.AccessToken
+                : (await RefreshAsync(connectionKey, current, ct)).AccessToken;
+        }, ct);
+
+    private bool NeedsRefresh(LightspeedTokens tokens) =>
+        tokens.ExpiresWithin(options.Value.RefreshBeforeExpiry, timeProvider.GetUtcNow());
+
+    private async Task<LightspeedTokens> RefreshAsync(string connectionKey, LightspeedTokens current, CancellationToken ct)
+    {
+        var fresh = await oauth.RefreshAsync(current.RefreshToken, ct);
+        Interlocked.Increment(ref _refreshes);
+        // Save before anyone uses the new access token: its first use revokes the old refresh token.
+        // The save must complete even if the caller gave up meanwhile, or the new pair would be lost.
+        await store.SaveAsync(connectionKey, fresh, CancellationToken.None);
+        return fresh;
+    }
+
+    private async Task<LightspeedTokens> LoadRequiredAsync(string connectionKey, CancellationToken ct) =>
+        await store.LoadAsync(connectionKey, ct)
+        ?? throw new LightspeedAuthorizationException(
+            $"No Lightspeed tokens stored for connection '{connectionKey}'.", null, null, null);
+
+    private async Task<T> UnderLockAsync<T>(string connectionKey, Func<Task<T>> action, CancellationToken ct)
+    {
+        var gate = _locks.GetOrAdd(connectionKey, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            return await action();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+namespace Pos.Grpc.LightspeedSimulator.Domain;
+
+/// <summary>Sort orders the Sale endpoint supports.</summary>
+public enum SaleSortField { SaleId, CompleteTime, TimeStamp }
+
+/// <summary>
+/// Every sale of an account in a requested order, produced lazily: generated days are walked one bucket at a
+/// time (only the days the filter can touch), injected fixed sales are merged in. Sales later than the
+/// simulator's "now" do not exist yet.
+/// </summary>
+public sealed class SalesCatalog(SimulatorOptions options, SimClock clock)
+{
+    private const int MaxCachedDays = 256;
+
+    private DateOnly Today => DateOnly.FromDateTime(clock.UtcNow.UtcDateTime);
+
+    private DateOnly HistoryStart => options.HistoryStart ?? Today.AddDays(-options.HistoryDays);
+
+    public static DateTimeOffset? TimeKey(SimSale s, SaleSortField field) => field switch
+    {
+        SaleSortField.CompleteTime => s.CompleteSortKey,
+        SaleSortField.TimeStamp => s.TimeStamp,
+        _ => null,
+    };
+
+    /// <summary>Orders by the sort field, saleID breaking ties (that pair is also the paging cursor).</summary>
+    public static int Compare(SimSale a, SimSale b, SaleSortField field)
+    {
+        var byTime = Nullable.Compare(TimeKey(a, field), TimeKey(b, field));
+        return byTime != 0 ? byTime : a.SaleId.CompareTo(b.SaleId);
+    }
+
+    /// <summary>
+    /// All sales in order. <paramref name="fromUtc"/>/<paramref name="toUtc"/> only narrow which generated days
+    /// are walked (a day's margin is kept); the caller still applies its filters to each sale.
+    /// </summary>
+    public IEnumerable<SimSale> Ordered(
+        SimAccount account, SaleSortField field, bool descending, DateTimeOffset? fromUtc, DateTimeOffset? toUtc)
+    {
+        var now = clock.UtcNow;
+        var generated = account.Generate
+            ? Generated(account, field, descending, fromUtc, toUtc).Where(s => s.TimeStamp <= now)
+            : [];
+        Comparison<SimSale> order = descending ? (a, b) => Compare(b, a, field) : (a, b) => Compare(a, b, field);
+        var fixedSales = account.FixedSales.ToList();
+        fixedSales.Sort(order);
+        return Merge(generated, fixedSales, order);
+    }
+
+    public SimSale? Find(SimAccount account, long saleId)
+    {
+        var fixedSale = account.FixedSales.FirstOrDefault(s => s.SaleId == saleId);
+        if (fixedSale is not null || !account.Generate) return fixedSale;
+        var (day, shopIndex, _) = SalesGenerator.DecodeId(saleId);
+        if (shopIndex >= account.Shops.Count || day < HistoryStart || day > Today) return null;
+        var sale = Day(account, shopIndex, day).FirstOrDefault(s => s.SaleId == saleId);
+        return sale is not null && sale.TimeStamp <= clock.UtcNow ? sale : null;
+    }
+
+    private IEnumerable<SimSale> Generated(
+        SimAccount account, SaleSortField field, bool descending, DateTimeOffset? fromUtc, DateTimeOffset? toUtc)
+    {
+        // A local day of a shop spans at most a day either side of the UTC day: keep that margin.
+        var first = HistoryStart;
+        var last = Today.AddDays(1);
+        if (fromUtc is { } from && DateOnly.FromDateTime(from.UtcDateTime).AddDays(-1) > first)
+            first = DateOnly.FromDateTime(from.UtcDateTime).AddDays(-1);
+        if (toUtc is { } to && DateOnly.FromDateTime(to.UtcDateTime).AddDays(1) < last)
+            last = DateOnly.FromDateTime(to.UtcDateTime).AddDays(1);
+        if (first > last) yield break;
+
+        var days = Enumerable.Range(0, last.DayNumber - first.DayNumber + 1).Select(first.AddDays);
+        if (descending) days = days.Reverse();
+        foreach (var day in days)
+        {
+            var bucket = field == SaleSortField.SaleId ? SaleIdBucket(account, day) : UtcDayBucket(account, day, field);
+            if (descending) bucket.Reverse();
+            foreach (var sale in bucket) yield return sale;
+        }
+    }
+
+    /// <summary>Ids of a local day, shop by shop, are already in saleID order (see the id encoding).</summary>
+    private List<SimSale> SaleIdBucket(SimAccount account, DateOnly day) =>
+        Enumerable.Range(0, account.Shops.Count).SelectMany(i => Day(account, i, day)).ToList();
+
+    /// <summary>Sales whose sort time falls on the UTC day, gathered from the shops' neighbouring local days.</summary>
+    private List<SimSale> UtcDayBucket(SimAccount account, DateOnly utcDay, SaleSortField field)
+    {
+        var bucket = new List<SimSale>();
+        for (var i = 0; i < account.Shops.Count; i++)
+            for (var d = -1; d <= 1; d++)
+                bucket.AddRange(Day(account, i, utcDay.AddDays(d))
+                    .Where(s => DateOnly.FromDateTime(TimeKey(s, field)!.Value.UtcDateTime) == utcDay));
+        bucket.Sort((a, b) => Compare(a, b, field));
+        return bucket;
+    }
+
+    private List<SimSale> Day(SimAccount account, int shopIndex, DateOnly day)
+    {
+        if (day < HistoryStart || day > Today.AddDays(1)) return [];
+        var key = (account.Shops[shopIndex].ShopId, day);
+        if (account.DayCache.TryGetValue(key, out var cached)) return cached;
+        if (account.DayCache.Count > MaxCachedDays) account.DayCache.Clear();
+        var sales = SalesGenerator.GenerateDay(account, shopIndex, day, options.Seed);
+        account.DayCache[key] = sales;
+        return sales;
+    }
+
+    private static IEnumerable<SimSale> Merge(IEnumerable<SimSale> a, IReadOnlyList<SimSale> b, Comparison<SimSale> order)
+    {
+        var j = 0;
+        foreach (var x in a)
+        {
+            while (j < b.Count && order(b[j], x) <= 0) yield return b[j++];
+            yield return x;
+        }
+        while (j < b.Count) yield return b[j++];
+    }
+}

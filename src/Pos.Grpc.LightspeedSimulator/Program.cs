@@ -1,0 +1,3 @@
+using Pos.Grpc.LightspeedSimulator;
+
+await SimulatorHost.Build(args).RunAsync();

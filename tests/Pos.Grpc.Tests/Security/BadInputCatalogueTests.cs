@@ -1,0 +1,216 @@
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Pos.Grpc.Contracts.Departments.V1;
+using Pos.Grpc.Contracts.FieldMapping.V1;
+using Pos.Grpc.Contracts.Settings.V1;
+using Pos.Grpc.Host.Infrastructure.Auth;
+using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
+using Pos.Grpc.Tests.Infrastructure;
+
+namespace Pos.Grpc.Tests.Security;
+
+/// <summary>Seeds one client (7) the catalogue aims at: settings without multi registers, a department, mapped fields.</summary>
+public sealed class BadInputFixture : PosHostFixture
+{
+    public const long Client = 7, Department = 701, MandatoryField = 702, OtherField = 703, OtherClientDepartment = 801;
+
+    protected override async Task SeedAsync()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using var db = NewDbContext();
+        db.GeneralSettings.Add(new GeneralSettingsEntity { ClientId = Client, Version = 3, UpdatedAt = now });
+        db.Departments.Add(new DepartmentEntity { Id = Department, ClientId = Client, Name = "Store", PosClientNumber = "1001", Version = 2, CreatedAt = now, UpdatedAt = now });
+        db.Departments.Add(new DepartmentEntity { Id = OtherClientDepartment, ClientId = 8, Name = "Other", Version = 1, CreatedAt = now, UpdatedAt = now });
+        db.WeeklyBalanceFields.Add(new WeeklyBalanceFieldEntity
+        {
+            Id = MandatoryField, ClientId = Client, Name = "Gross sales", Mandatory = true, PosFieldType = (int)PosFieldType.GrossSales,
+            Version = 2, CreatedAt = now, UpdatedAt = now,
+        });
+        db.WeeklyBalanceFields.Add(new WeeklyBalanceFieldEntity { Id = OtherField, ClientId = Client, Name = "Net", Version = 1, CreatedAt = now, UpdatedAt = now });
+        await db.SaveChangesAsync();
+    }
+}
+
+/// <summary>
+/// A catalogue of malformed and hostile requests across every implemented RPC. Each expects its precise status
+/// and the detail that names the problem, and proves that nothing in the database changed.
+/// </summary>
+public sealed class BadInputCatalogueTests(BadInputFixture host) : IClassFixture<BadInputFixture>
+{
+    private const long C = BadInputFixture.Client, D = BadInputFixture.Department, F = BadInputFixture.MandatoryField;
+
+    /// <param name="Detail">The BadRequest field, PreconditionFailure subject, ResourceInfo name, or ErrorInfo reason expected.</param>
+    public sealed record BadInput(Func<PosClients, Task> Call, StatusCode Code, string? Detail = null, string? Token = null);
+
+    private static readonly string Supervisor = PosHostFixture.Supervisor(C);
+    private static readonly string Service = PosHostFixture.Service();
+    private static readonly string LongText = new('x', 100_000);
+
+    private static UpdateGeneralSettingsRequest Settings(string paths, Action<GeneralSettings> set, string etag = "")
+    {
+        var settings = new GeneralSettings { ClientId = C };
+        set(settings);
+        return new UpdateGeneralSettingsRequest { Settings = settings, UpdateMask = FieldMask.FromString(paths), Etag = etag };
+    }
+
+    private static Department NewDepartment(Action<Department> set)
+    {
+        var department = new Department { DepartmentId = 9999, ClientId = C, Name = "New" };
+        set(department);
+        return department;
+    }
+
+    private static string SignedToken(Action<SecurityTokenDescriptor> change, SecurityKey? key = null)
+    {
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = PosHostFixture.Auth.Issuer,
+            Audience = PosHostFixture.Auth.Audience,
+            Claims = new Dictionary<string, object> { ["sub"] = "mallory", ["role"] = PosRoles.Supervisor, ["client_id"] = C },
+            Expires = DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new SigningCredentials(key ?? PosHostFixture.Auth.GetSigningKey()!, SecurityAlgorithms.HmacSha256),
+        };
+        change(descriptor);
+        return new JsonWebTokenHandler().CreateToken(descriptor);
+    }
+
+    public static readonly IReadOnlyDictionary<string, BadInput> Catalogue = new Dictionary<string, BadInput>
+    {
+        // Settings
+        ["settings get: zero client"] = new(c => c.Settings.GetGeneralSettingsAsync(new() { ClientId = 0 }).ResponseAsync, StatusCode.InvalidArgument, "client_id"),
+        ["settings get: negative client"] = new(c => c.Settings.GetGeneralSettingsAsync(new() { ClientId = -7 }).ResponseAsync, StatusCode.InvalidArgument, "client_id"),
+        ["settings get: another client"] = new(c => c.Settings.GetGeneralSettingsAsync(new() { ClientId = 8 }).ResponseAsync, StatusCode.NotFound, "clients/8"),
+        ["settings update: no settings"] = new(c => c.Settings.UpdateGeneralSettingsAsync(new()).ResponseAsync, StatusCode.InvalidArgument, "settings"),
+        ["settings update: zero client"] = new(c => c.Settings.UpdateGeneralSettingsAsync(new() { Settings = new GeneralSettings() }).ResponseAsync, StatusCode.InvalidArgument, "settings.client_id"),
+        ["settings update: unknown mask path"] = new(c => c.Settings.UpdateGeneralSettingsAsync(Settings("bogus", _ => { })).ResponseAsync, StatusCode.InvalidArgument, "update_mask"),
+        ["settings update: output-only mask path"] = new(c => c.Settings.UpdateGeneralSettingsAsync(Settings("etag", _ => { })).ResponseAsync, StatusCode.InvalidArgument, "update_mask"),
+        ["settings update: huge mask path"] = new(c => c.Settings.UpdateGeneralSettingsAsync(Settings(LongText, _ => { })).ResponseAsync, StatusCode.InvalidArgument, "update_mask"),
+        ["settings update: hour 24"] = new(c => c.Settings.UpdateGeneralSettingsAsync(Settings("confirm_days_at", s => s.ConfirmDaysAt = "24:00")).ResponseAsync, StatusCode.InvalidArgument, "settings.confirm_days_at"),
+        ["settings update: time in words"] = new(c => c.Settings.UpdateGeneralSettingsAsync(Settings("confirm_days_at", s => s.ConfirmDaysAt = "5am")).ResponseAsync, StatusCode.InvalidArgument, "settings.confirm_days_at"),
+        ["settings update: empty time zone"] = new(c => c.Settings.UpdateGeneralSettingsAsync(Settings("time_zone", s => s.TimeZone = "")).ResponseAsync, StatusCode.InvalidArgument, "settings.time_zone"),
+        ["settings update: fake time zone"] = new(c => c.Settings.UpdateGeneralSettingsAsync(Settings("time_zone", s => s.TimeZone = "Europe/Atlantis")).ResponseAsync, StatusCode.InvalidArgument, "settings.time_zone"),
+        ["settings update: huge time zone"] = new(c => c.Settings.UpdateGeneralSettingsAsync(Settings("time_zone", s => s.TimeZone = LongText)).ResponseAsync, StatusCode.InvalidArgument, "settings.time_zone"),
+        ["settings update: path traversal zone"] = new(c => c.Settings.UpdateGeneralSettingsAsync(Settings("time_zone", s => s.TimeZone = "../../etc/passwd")).ResponseAsync, StatusCode.InvalidArgument, "settings.time_zone"),
+        ["settings update: unknown enum"] = new(c => c.Settings.UpdateGeneralSettingsAsync(Settings("pos_integration_service", s => s.PosIntegrationService = (PosIntegrationService)77)).ResponseAsync, StatusCode.InvalidArgument, "settings.pos_integration_service"),
+        ["settings update: import without registers"] = new(c => c.Settings.UpdateGeneralSettingsAsync(Settings("pos_import_enabled,pos_integration_service", s =>
+            { s.PosImportEnabled = true; s.PosIntegrationService = PosIntegrationService.LightspeedRSeries; })).ResponseAsync, StatusCode.FailedPrecondition, $"clients/{C}/settings/multi_cash_registers"),
+        ["settings update: stale etag"] = new(c => c.Settings.UpdateGeneralSettingsAsync(Settings("confirm_days_at", s => s.ConfirmDaysAt = "06:00", etag: "1")).ResponseAsync, StatusCode.Aborted, "STALE_ETAG"),
+        ["settings update: garbage etag"] = new(c => c.Settings.UpdateGeneralSettingsAsync(Settings("confirm_days_at", s => s.ConfirmDaysAt = "06:00", etag: "\"W/<script>\"")).ResponseAsync, StatusCode.Aborted, "STALE_ETAG"),
+        ["settings update: another client"] = new(c => c.Settings.UpdateGeneralSettingsAsync(new() { Settings = new GeneralSettings { ClientId = 8, MultiCashRegisters = true } }).ResponseAsync, StatusCode.NotFound, "clients/8"),
+
+        // Departments
+        ["departments list: zero client"] = new(c => c.Departments.ListDepartmentsAsync(new() { ClientId = 0 }).ResponseAsync, StatusCode.InvalidArgument, "client_id"),
+        ["departments list: negative page size"] = new(c => c.Departments.ListDepartmentsAsync(new() { ClientId = C, PageSize = -1 }).ResponseAsync, StatusCode.InvalidArgument, "page_size"),
+        ["departments list: forged token"] = new(c => c.Departments.ListDepartmentsAsync(new() { ClientId = C, PageToken = "Y2xpZW50cy84L2RlcGFydG1lbnRzOjA" }).ResponseAsync, StatusCode.InvalidArgument, "page_token"),
+        ["departments list: huge token"] = new(c => c.Departments.ListDepartmentsAsync(new() { ClientId = C, PageToken = LongText }).ResponseAsync, StatusCode.InvalidArgument, "page_token"),
+        ["departments get: zero id"] = new(c => c.Departments.GetDepartmentAsync(new() { DepartmentId = 0 }).ResponseAsync, StatusCode.InvalidArgument, "department_id"),
+        ["departments get: missing"] = new(c => c.Departments.GetDepartmentAsync(new() { DepartmentId = 123456 }).ResponseAsync, StatusCode.NotFound, "departments/123456"),
+        ["departments get: another client's"] = new(c => c.Departments.GetDepartmentAsync(new() { DepartmentId = BadInputFixture.OtherClientDepartment }).ResponseAsync, StatusCode.NotFound, $"departments/{BadInputFixture.OtherClientDepartment}"),
+        ["departments create: nothing"] = new(c => c.Departments.CreateDepartmentAsync(new()).ResponseAsync, StatusCode.InvalidArgument, "department", Service),
+        ["departments create: blank name"] = new(c => c.Departments.CreateDepartmentAsync(new() { Department = NewDepartment(d => d.Name = "   ") }).ResponseAsync, StatusCode.InvalidArgument, "department.name", Service),
+        ["departments create: huge name"] = new(c => c.Departments.CreateDepartmentAsync(new() { Department = NewDepartment(d => d.Name = LongText) }).ResponseAsync, StatusCode.InvalidArgument, "department.name", Service),
+        ["departments create: NUL in name (found by the fuzz run)"] = new(c => c.Departments.CreateDepartmentAsync(new() { Department = NewDepartment(d => d.Name = "Store\u0000") }).ResponseAsync, StatusCode.InvalidArgument, "department.name", Service),
+        ["departments create: letters in account"] = new(c => c.Departments.CreateDepartmentAsync(new() { Department = NewDepartment(d => d.PosClientNumber = "12a") }).ResponseAsync, StatusCode.InvalidArgument, "department.pos_client_number", Service),
+        ["departments create: SQL in shop"] = new(c => c.Departments.CreateDepartmentAsync(new() { Department = NewDepartment(d => { d.PosClientNumber = "1"; d.PosShopId = "1; DROP TABLE departments"; }) }).ResponseAsync, StatusCode.InvalidArgument, "department.pos_shop_id", Service),
+        ["departments create: negative terminal"] = new(c => c.Departments.CreateDepartmentAsync(new() { Department = NewDepartment(d => { d.PosClientNumber = "1"; d.PosTerminalNumbers.Add(["1", "-2"]); }) }).ResponseAsync, StatusCode.InvalidArgument, "department.pos_terminal_numbers[1]", Service),
+        ["departments create: too many terminals"] = new(c => c.Departments.CreateDepartmentAsync(new() { Department = NewDepartment(d => { d.PosClientNumber = "1"; d.PosTerminalNumbers.Add(Enumerable.Range(1, 5000).Select(i => i.ToString())); }) }).ResponseAsync, StatusCode.InvalidArgument, "department.pos_terminal_numbers", Service),
+        ["departments create: fake zone"] = new(c => c.Departments.CreateDepartmentAsync(new() { Department = NewDepartment(d => d.TimeZone = "Moon/Tranquility") }).ResponseAsync, StatusCode.InvalidArgument, "department.time_zone", Service),
+        ["departments create: terminals without multi registers"] = new(c => c.Departments.CreateDepartmentAsync(new() { Department = NewDepartment(d => { d.PosClientNumber = "2"; d.PosTerminalNumbers.Add("1"); }) }).ResponseAsync, StatusCode.FailedPrecondition, $"clients/{C}/settings/multi_cash_registers", Service),
+        ["departments create: existing id"] = new(c => c.Departments.CreateDepartmentAsync(new() { Department = NewDepartment(d => d.DepartmentId = D) }).ResponseAsync, StatusCode.AlreadyExists, $"departments/{D}", Service),
+        ["departments create: overlapping scope"] = new(c => c.Departments.CreateDepartmentAsync(new() { Department = NewDepartment(d => d.PosClientNumber = "1001") }).ResponseAsync, StatusCode.AlreadyExists, $"departments/{D}", Service),
+        ["departments create: by a supervisor"] = new(c => c.Departments.CreateDepartmentAsync(new() { Department = NewDepartment(_ => { }) }).ResponseAsync, StatusCode.PermissionDenied, "PERMISSION_DENIED"),
+        ["departments update: bad mask"] = new(c => c.Departments.UpdateDepartmentAsync(new() { Department = new Department { DepartmentId = D }, UpdateMask = FieldMask.FromString("client_id") }).ResponseAsync, StatusCode.InvalidArgument, "update_mask"),
+        ["departments update: stale etag"] = new(c => c.Departments.UpdateDepartmentAsync(new() { Department = new Department { DepartmentId = D, PosClientNumber = "5" }, UpdateMask = FieldMask.FromString("pos_client_number"), Etag = "1" }).ResponseAsync, StatusCode.Aborted, "STALE_ETAG"),
+        ["departments update: rename by supervisor"] = new(c => c.Departments.UpdateDepartmentAsync(new() { Department = new Department { DepartmentId = D, Name = "Hacked" }, UpdateMask = FieldMask.FromString("name") }).ResponseAsync, StatusCode.PermissionDenied, "PERMISSION_DENIED"),
+        ["departments delete: missing"] = new(c => c.Departments.DeleteDepartmentAsync(new() { DepartmentId = 424242 }).ResponseAsync, StatusCode.NotFound, "departments/424242", Service),
+        ["departments delete: by a supervisor"] = new(c => c.Departments.DeleteDepartmentAsync(new() { DepartmentId = D }).ResponseAsync, StatusCode.PermissionDenied, "PERMISSION_DENIED"),
+
+        // Field mapping
+        ["fields list: negative page size"] = new(c => c.Fields.ListWeeklyBalanceFieldsAsync(new() { ClientId = C, PageSize = int.MinValue }).ResponseAsync, StatusCode.InvalidArgument, "page_size"),
+        ["fields create: nothing"] = new(c => c.Fields.CreateWeeklyBalanceFieldAsync(new()).ResponseAsync, StatusCode.InvalidArgument, "field", Service),
+        ["fields create: zero id"] = new(c => c.Fields.CreateWeeklyBalanceFieldAsync(new() { Field = new WeeklyBalanceField { ClientId = C, Name = "X" } }).ResponseAsync, StatusCode.InvalidArgument, "field.field_id", Service),
+        ["fields create: huge code"] = new(c => c.Fields.CreateWeeklyBalanceFieldAsync(new() { Field = new WeeklyBalanceField { ClientId = C, FieldId = 9, Name = "X", Code = LongText } }).ResponseAsync, StatusCode.InvalidArgument, "field.code", Service),
+        ["fields create: control characters in code"] = new(c => c.Fields.CreateWeeklyBalanceFieldAsync(new() { Field = new WeeklyBalanceField { ClientId = C, FieldId = 9, Name = "X", Code = "\u0000\u001b[31m" } }).ResponseAsync, StatusCode.InvalidArgument, "field.code", Service),
+        ["fields create: existing id"] = new(c => c.Fields.CreateWeeklyBalanceFieldAsync(new() { Field = new WeeklyBalanceField { ClientId = C, FieldId = F, Name = "X" } }).ResponseAsync, StatusCode.AlreadyExists, $"fields/{F}", Service),
+        ["fields map: unspecified type"] = new(c => c.Fields.UpdateFieldMappingAsync(new() { FieldId = F }).ResponseAsync, StatusCode.InvalidArgument, "pos_field_type"),
+        ["fields map: unknown type"] = new(c => c.Fields.UpdateFieldMappingAsync(new() { FieldId = F, PosFieldType = (PosFieldType)(-3) }).ResponseAsync, StatusCode.InvalidArgument, "pos_field_type"),
+        ["fields map: zero field"] = new(c => c.Fields.UpdateFieldMappingAsync(new() { PosFieldType = PosFieldType.NetSales }).ResponseAsync, StatusCode.InvalidArgument, "field_id"),
+        ["fields map: missing field"] = new(c => c.Fields.UpdateFieldMappingAsync(new() { FieldId = 999_999, PosFieldType = PosFieldType.NetSales }).ResponseAsync, StatusCode.NotFound, "fields/999999"),
+        ["fields map: type taken"] = new(c => c.Fields.UpdateFieldMappingAsync(new() { FieldId = BadInputFixture.OtherField, PosFieldType = PosFieldType.GrossSales }).ResponseAsync, StatusCode.AlreadyExists, $"fields/{F}"),
+        ["fields map: stale etag"] = new(c => c.Fields.UpdateFieldMappingAsync(new() { FieldId = F, PosFieldType = PosFieldType.GrossSales, Etag = "1" }).ResponseAsync, StatusCode.Aborted, "STALE_ETAG"),
+        ["fields clear: zero field"] = new(c => c.Fields.ClearFieldMappingAsync(new()).ResponseAsync, StatusCode.InvalidArgument, "field_id"),
+        ["fields report: negative client"] = new(c => c.Fields.GetMappingReportAsync(new() { ClientId = -1 }).ResponseAsync, StatusCode.InvalidArgument, "client_id"),
+
+        // Weekly balance
+        ["week get: week zero"] = new(c => c.WeeklyBalance.GetWeeklyBalanceAsync(new() { DepartmentId = D, IsoYear = 2026, IsoWeek = 0 }).ResponseAsync, StatusCode.InvalidArgument, "iso_week"),
+        ["week get: week 54"] = new(c => c.WeeklyBalance.GetWeeklyBalanceAsync(new() { DepartmentId = D, IsoYear = 2026, IsoWeek = 54 }).ResponseAsync, StatusCode.InvalidArgument, "iso_week"),
+        ["week get: week 53 of a 52-week year"] = new(c => c.WeeklyBalance.GetWeeklyBalanceAsync(new() { DepartmentId = D, IsoYear = 2025, IsoWeek = 53 }).ResponseAsync, StatusCode.InvalidArgument, "iso_week"),
+        ["week get: year 1999"] = new(c => c.WeeklyBalance.GetWeeklyBalanceAsync(new() { DepartmentId = D, IsoYear = 1999, IsoWeek = 1 }).ResponseAsync, StatusCode.InvalidArgument, "iso_year"),
+        ["week get: year max"] = new(c => c.WeeklyBalance.GetWeeklyBalanceAsync(new() { DepartmentId = D, IsoYear = int.MaxValue, IsoWeek = 1 }).ResponseAsync, StatusCode.InvalidArgument, "iso_year"),
+        ["week get: zero department"] = new(c => c.WeeklyBalance.GetWeeklyBalanceAsync(new() { IsoYear = 2026, IsoWeek = 1 }).ResponseAsync, StatusCode.InvalidArgument, "department_id"),
+        ["week get: another client's department"] = new(c => c.WeeklyBalance.GetWeeklyBalanceAsync(new() { DepartmentId = BadInputFixture.OtherClientDepartment, IsoYear = 2026, IsoWeek = 1 }).ResponseAsync, StatusCode.NotFound, $"departments/{BadInputFixture.OtherClientDepartment}"),
+        ["day confirm: month 13"] = new(c => c.WeeklyBalance.ConfirmDayAsync(new() { DepartmentId = D, RegisterNumber = 1, Date = "2025-13-01" }).ResponseAsync, StatusCode.InvalidArgument, "date"),
+        ["day confirm: no date"] = new(c => c.WeeklyBalance.ConfirmDayAsync(new() { DepartmentId = D, RegisterNumber = 1 }).ResponseAsync, StatusCode.InvalidArgument, "date"),
+        ["day confirm: year 1900"] = new(c => c.WeeklyBalance.ConfirmDayAsync(new() { DepartmentId = D, RegisterNumber = 1, Date = "1900-01-01" }).ResponseAsync, StatusCode.InvalidArgument, "date"),
+        ["day confirm: US date"] = new(c => c.WeeklyBalance.ConfirmDayAsync(new() { DepartmentId = D, RegisterNumber = 1, Date = "01/15/2025" }).ResponseAsync, StatusCode.InvalidArgument, "date"),
+        ["day confirm: register zero"] = new(c => c.WeeklyBalance.ConfirmDayAsync(new() { DepartmentId = D, RegisterNumber = 0, Date = "2025-01-15" }).ResponseAsync, StatusCode.InvalidArgument, "register_number"),
+        ["day confirm: register beyond the department's"] = new(c => c.WeeklyBalance.ConfirmDayAsync(new() { DepartmentId = D, RegisterNumber = 99, Date = "2025-01-15" }).ResponseAsync, StatusCode.InvalidArgument, "register_number"),
+        ["day confirm: far future"] = new(c => c.WeeklyBalance.ConfirmDayAsync(new() { DepartmentId = D, RegisterNumber = 1, Date = "2099-01-01" }).ResponseAsync, StatusCode.FailedPrecondition, $"departments/{D}/registers/1/days/2099-01-01"),
+        ["day confirm: mandatory field missing"] = new(c => c.WeeklyBalance.ConfirmDayAsync(new() { DepartmentId = D, RegisterNumber = 1, Date = "2025-01-15" }).ResponseAsync, StatusCode.FailedPrecondition, $"departments/{D}/registers/1/days/2025-01-15/fields/{F}"),
+        ["week approve: days not confirmed"] = new(c => c.WeeklyBalance.ApproveWeekAsync(new() { DepartmentId = D, RegisterNumber = 1, IsoYear = 2025, IsoWeek = 3 }).ResponseAsync, StatusCode.FailedPrecondition, $"departments/{D}/registers/1/days/2025-01-13"),
+        ["day confirm: by support"] = new(c => c.WeeklyBalance.ConfirmDayAsync(new() { DepartmentId = D, RegisterNumber = 1, Date = "2025-01-15" }).ResponseAsync, StatusCode.PermissionDenied, "PERMISSION_DENIED", PosHostFixture.Token(PosRoles.Support)),
+
+        // Tokens
+        ["token: expired"] = new(c => c.Settings.GetGeneralSettingsAsync(new() { ClientId = C }).ResponseAsync, StatusCode.Unauthenticated, null,
+            SignedToken(d => { d.NotBefore = DateTime.UtcNow.AddHours(-3); d.IssuedAt = DateTime.UtcNow.AddHours(-3); d.Expires = DateTime.UtcNow.AddHours(-2); })),
+        ["token: unsigned (alg none)"] = new(c => c.Settings.GetGeneralSettingsAsync(new() { ClientId = C }).ResponseAsync, StatusCode.Unauthenticated, null,
+            new JsonWebTokenHandler().CreateToken("{\"sub\":\"mallory\",\"role\":\"supervisor\",\"client_id\":7,\"iss\":\"pos-grpc-tests\",\"aud\":\"pos-grpc\"}")),
+        ["token: signed with another key"] = new(c => c.Settings.GetGeneralSettingsAsync(new() { ClientId = C }).ResponseAsync, StatusCode.Unauthenticated, null,
+            SignedToken(_ => { }, new SymmetricSecurityKey(new byte[64]))),
+        ["token: wrong issuer"] = new(c => c.Settings.GetGeneralSettingsAsync(new() { ClientId = C }).ResponseAsync, StatusCode.Unauthenticated, null, SignedToken(d => d.Issuer = "evil")),
+        ["token: wrong audience"] = new(c => c.Settings.GetGeneralSettingsAsync(new() { ClientId = C }).ResponseAsync, StatusCode.Unauthenticated, null, SignedToken(d => d.Audience = "other-api")),
+        ["token: garbage"] = new(c => c.Settings.GetGeneralSettingsAsync(new() { ClientId = C }).ResponseAsync, StatusCode.Unauthenticated, null, "not.a.jwt"),
+        ["token: no roles"] = new(c => c.Settings.GetGeneralSettingsAsync(new() { ClientId = C }).ResponseAsync, StatusCode.NotFound, "clients/7",
+            DevelopmentTokenIssuer.Issue(PosHostFixture.Auth, "nobody", [], [C])),
+        ["token: made-up role"] = new(c => c.Settings.UpdateGeneralSettingsAsync(Settings("multi_cash_registers", s => s.MultiCashRegisters = true)).ResponseAsync, StatusCode.NotFound, "clients/7",
+            DevelopmentTokenIssuer.Issue(PosHostFixture.Auth, "mallory", ["admin"], [C])),
+        ["token: support changing settings"] = new(c => c.Settings.UpdateGeneralSettingsAsync(Settings("multi_cash_registers", s => s.MultiCashRegisters = true)).ResponseAsync, StatusCode.PermissionDenied, "PERMISSION_DENIED",
+            PosHostFixture.Token(PosRoles.Support)),
+    };
+
+    public static TheoryData<string> Cases() => new(Catalogue.Keys);
+
+    [Fact]
+    public void Catalogue_HasAtLeastSixtyCases() => Assert.True(Catalogue.Count >= 60, $"{Catalogue.Count} cases");
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task BadInput_GetsItsPreciseStatusAndChangesNothing(string name)
+    {
+        var input = Catalogue[name];
+        var before = await DatabaseFingerprint.TakeAsync(host);
+        var clients = new PosClients(host.Channel(input.Token ?? Supervisor));
+
+        var exception = await Assert.ThrowsAsync<RpcException>(() => input.Call(clients));
+
+        Assert.True(input.Code == exception.StatusCode, $"{name}: expected {input.Code}, got {exception.StatusCode} {exception.Status.Detail}");
+        if (input.Detail is not null) Assert.Contains(input.Detail, DetailsOf(exception));
+        Assert.Equal(before, await DatabaseFingerprint.TakeAsync(host));
+    }
+
+    /// <summary>Every name the error's details carry: fields, subjects, resource names, the reason.</summary>
+    private static IReadOnlyList<string> DetailsOf(RpcException exception)
+    {
+        var status = exception.GetRpcStatus();
+        Assert.NotNull(status);
+        var names = new List<string>();
+        if (status.GetDetail<ErrorInfo>() is { } info) names.Add(info.Reason);
+        if (status.GetDetail<BadRequest>() is { } bad) names.AddRange(bad.FieldViolations.Select(v => v.Field));
+        if (status.GetDetail<PreconditionFailure>() is { } failure) names.AddRange(failure.Violations.Select(v => v.Subject));
+        if (status.GetDetail<ResourceInfo>() is { } resource) names.Add(resource.ResourceName);
+        return names;
+    }
+}
