@@ -1,8 +1,11 @@
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using Pos.Grpc.Contracts.FieldMapping.V1;
 using Pos.Grpc.Contracts.Imports.V1;
 using Pos.Grpc.Contracts.LightspeedAuth.V1;
 using Pos.Grpc.Contracts.Settings.V1;
+using Pos.Grpc.Host;
+using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 using Pos.Grpc.Tests.Infrastructure;
 
@@ -13,8 +16,18 @@ namespace Pos.Grpc.Tests.Imports.Jobs;
 /// connections and fields belong to other services, tested on their own. Ids: departments of client c are
 /// c*100+n; the gross-sales field of client c is c*1000+99.
 /// </summary>
-public sealed class ImportSeed(PosHostFixture host)
+public sealed class ImportSeed(Func<PosDbContext> newDbContext)
 {
+    public ImportSeed(PosHostFixture host) : this(host.NewDbContext) { }
+
+    /// <summary>For a database no host runs on yet.</summary>
+    public static ImportSeed For(string connectionString) => new(() =>
+    {
+        var options = new DbContextOptionsBuilder<PosDbContext>();
+        PersistenceExtensions.ConfigureNpgsql(options, connectionString);
+        return new PosDbContext(options.Options);
+    });
+
     public static readonly DateTimeOffset SeededAt = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static DateOnly Day(string date) => DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -36,7 +49,7 @@ public sealed class ImportSeed(PosHostFixture host)
     public async Task SettingsAsync(long clientId, bool importEnabled = true, string timeZone = "Europe/Copenhagen",
         bool autoConfirm = false, TimeOnly? confirmDaysAt = null)
     {
-        await using var db = host.NewDbContext();
+        await using var db = newDbContext();
         db.GeneralSettings.Add(new GeneralSettingsEntity
         {
             ClientId = clientId,
@@ -54,7 +67,7 @@ public sealed class ImportSeed(PosHostFixture host)
 
     public async Task GrossSalesFieldAsync(long clientId, bool mandatory = true)
     {
-        await using var db = host.NewDbContext();
+        await using var db = newDbContext();
         db.WeeklyBalanceFields.Add(new WeeklyBalanceFieldEntity
         {
             Id = GrossSalesFieldOf(clientId), ClientId = clientId, Name = "Gross sales", Code = "GS", Mandatory = mandatory,
@@ -65,7 +78,7 @@ public sealed class ImportSeed(PosHostFixture host)
 
     public async Task FieldAsync(long clientId, long fieldId, string name, bool mandatory, PosFieldType? type = null)
     {
-        await using var db = host.NewDbContext();
+        await using var db = newDbContext();
         db.WeeklyBalanceFields.Add(new WeeklyBalanceFieldEntity
         {
             Id = fieldId, ClientId = clientId, Name = name, Code = $"F{fieldId}", Mandatory = mandatory, PosFieldType = (int?)type,
@@ -76,7 +89,7 @@ public sealed class ImportSeed(PosHostFixture host)
 
     public async Task DepartmentAsync(long clientId, long departmentId, string? account, string[]? terminalNumbers = null, string? timeZone = null)
     {
-        await using var db = host.NewDbContext();
+        await using var db = newDbContext();
         db.Departments.Add(new DepartmentEntity
         {
             Id = departmentId, ClientId = clientId, Name = $"Department {departmentId}", PosClientNumber = account, TimeZone = timeZone,
@@ -90,7 +103,7 @@ public sealed class ImportSeed(PosHostFixture host)
 
     public async Task ConnectionAsync(long clientId, string account, ConnectionState state = ConnectionState.Active)
     {
-        await using var db = host.NewDbContext();
+        await using var db = newDbContext();
         db.LightspeedConnections.Add(new LightspeedConnectionEntity
         {
             Id = Guid.NewGuid(), ClientId = clientId, AccountId = account, AccountName = $"Account {account}", State = (int)state,
@@ -101,7 +114,7 @@ public sealed class ImportSeed(PosHostFixture host)
 
     public async Task ConfirmedDayAsync(long departmentId, int register, string date)
     {
-        await using var db = host.NewDbContext();
+        await using var db = newDbContext();
         db.ConfirmedDays.Add(new ConfirmedDayEntity
         {
             DepartmentId = departmentId, RegisterNumber = register, Date = Day(date), ConfirmedBy = "seeded", ConfirmedAt = SeededAt,
@@ -111,7 +124,7 @@ public sealed class ImportSeed(PosHostFixture host)
 
     public async Task DayValueAsync(long departmentId, int register, string date, long fieldId, decimal value)
     {
-        await using var db = host.NewDbContext();
+        await using var db = newDbContext();
         db.DayValues.Add(new DayValueEntity
         {
             DepartmentId = departmentId, RegisterNumber = register, Date = Day(date), FieldId = fieldId, Value = value, UpdatedAt = SeededAt,
@@ -146,7 +159,7 @@ public sealed class ImportSeed(PosHostFixture host)
             ProgressVersion = 1,
         };
         configure?.Invoke(job);
-        await using var db = host.NewDbContext();
+        await using var db = newDbContext();
         db.ImportJobs.Add(job);
         db.ImportUnits.AddRange(departmentIds.SelectMany(d => days.Select(day => new ImportUnitEntity { JobId = job.Id, DepartmentId = d, Date = day })));
         await db.SaveChangesAsync();

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
 using Pos.Grpc.Contracts.Imports.V1;
 using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Tests.Infrastructure;
@@ -113,6 +114,14 @@ public sealed class WatchImportJobTests(RunningImportsFixture host) : IClassFixt
         var imports = host.Imports(host.TokenFor(PosRoles.Support));
         var calls = Enumerable.Range(0, 20).Select(_ => imports.WatchImportJob(new() { JobId = jobId })).ToList();
         foreach (var call in calls) Assert.NotNull(await NextAsync(call));
+        // However many watchers, the instance listens on one connection.
+        await using (var db = host.NewDbContext())
+        {
+            var listeners = await db.Database.SqlQuery<int>(
+                $"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pos-grpc import progress listener'")
+                .SingleAsync();
+            Assert.Equal(1, listeners);
+        }
 
         gate.Release();
         var ends = await Task.WhenAll(calls.Select(async call =>

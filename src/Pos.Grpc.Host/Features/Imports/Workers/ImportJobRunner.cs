@@ -67,9 +67,10 @@ public sealed class ImportJobRunner(
         logger.LogInformation("Import job {JobId}: {Pending} department-days to import", run.JobId, pending.Count);
 
         // A department without an account (deleted, or its POS number cleared) gets a lane of its own and fails there.
+        var existing = accounts.Keys.ToHashSet();
         var lanes = pending
             .GroupBy(u => accounts.GetValueOrDefault(u.DepartmentId) ?? $"department {u.DepartmentId}")
-            .Select(lane => RunLaneAsync(run, job, accounts.Keys.ToHashSet(), lane.ToList()));
+            .Select(lane => RunLaneAsync(run, job, existing, lane.ToList()));
         await Task.WhenAll(lanes);
     }
 
