@@ -63,6 +63,7 @@ public sealed class StartImportTests(QueuedImportsFixture host) : IClassFixture<
         { "no departments", Request(102, []), ["department_ids"] },
         { "zero department", Request(102, [10201, 0]), ["department_ids[1]"] },
         { "repeated department", Request(102, [10201, 10201]), ["department_ids[1]"] },
+        { "101 departments", Request(102, Enumerable.Range(1, 101).Select(i => 0L).ToArray()), ["department_ids"] },
         { "bad from", Request(102, [10201], from: "2026-13-01"), ["from_date"] },
         { "empty until", Request(102, [10201], until: ""), ["until_date"] },
         { "until before from", Request(102, [10201], from: "2026-10-05", until: "2026-10-04"), ["until_date"] },

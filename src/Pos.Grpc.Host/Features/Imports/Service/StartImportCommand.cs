@@ -25,7 +25,8 @@ public sealed record StartImportCommand(
         violations.AddIf(request.DepartmentIds.Count == 0, "department_ids", "name at least one department");
         violations.AddIf(request.DepartmentIds.Count > MaxDepartments, "department_ids", $"name at most {MaxDepartments} departments per job");
         var firstIndexOf = new Dictionary<long, int>();
-        for (var i = 0; i < request.DepartmentIds.Count; i++)
+        // Entries of an over-long list are not judged one by one: that would make a huge error.
+        for (var i = 0; i < request.DepartmentIds.Count && request.DepartmentIds.Count <= MaxDepartments; i++)
         {
             var id = request.DepartmentIds[i];
             if (id <= 0) violations.Add($"department_ids[{i}]", "must be a positive id");
