@@ -12,11 +12,13 @@ public static class PosHost
             .AddPosPersistence()
             .AddPosAuthentication()
             .AddPosGrpc()
-            .AddPosLightspeed();
+            .AddPosLightspeed()
+            .AddPosImports();
 
         var app = builder.Build();
         app.MapPosGrpc();
         app.MapPosLightspeed();
+        app.UsePosImportSchedules();
         return app;
     }
 

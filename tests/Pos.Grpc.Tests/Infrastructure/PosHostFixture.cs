@@ -48,7 +48,7 @@ public class PosHostFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         Postgres = await PostgresServer.GetAsync();
-        ConnectionString = _sharedConnectionString ?? await Postgres.CreateDatabaseAsync();
+        ConnectionString = _sharedConnectionString ?? await CreateDatabaseAsync();
         _app = PosHost.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(HostSettings());
@@ -61,6 +61,9 @@ public class PosHostFixture : IAsyncLifetime
 
     /// <summary>Data a fixture's tests share, written once after the host started.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;
+
+    /// <summary>The database of the host; a subclass running several hosts on one database hands the first one's to the others.</summary>
+    protected virtual Task<string> CreateDatabaseAsync() => Postgres.CreateDatabaseAsync();
 
     /// <summary>Whether start-up waits for the host's migrator (off for hosts whose database is meant to be down).</summary>
     protected virtual bool WaitForMigratedDatabase => true;

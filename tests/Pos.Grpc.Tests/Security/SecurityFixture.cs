@@ -12,10 +12,13 @@ public sealed class SecurityFixture : PosHostFixture
 {
     private long _next = 10;
 
-    /// <summary>RPCs whose features have not landed yet: they answer UNIMPLEMENTED to everybody.</summary>
-    public static readonly IReadOnlySet<string> NotYetImplemented = RpcCatalogue.AllMethods
-        .Where(m => m.StartsWith("pos.imports.", StringComparison.Ordinal))
-        .ToHashSet();
+    /// <summary>No import workers: the seeded job must stay as seeded while a test compares snapshots.</summary>
+    protected override Dictionary<string, string?> HostSettings()
+    {
+        var settings = base.HostSettings();
+        settings["Imports:Workers:Slots"] = "0";
+        return settings;
+    }
 
     public async Task<TargetIds> SeedTargetAsync()
     {
@@ -53,6 +56,15 @@ public sealed class SecurityFixture : PosHostFixture
             ProtectedCodeVerifier = Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>()
                 .CreateProtector(Host.Features.LightspeedAuth.LightspeedAuthorizationFlow.VerifierProtectorPurpose).Protect("verifier"), CreatedAt = now, ExpiresAt = now.AddMinutes(10),
         });
+        // A queued import job of the target's department, under the id the catalogue's job calls use.
+        var jobId = Guid.Parse(RpcCatalogue.JobIdOf(target));
+        var day = DateOnly.ParseExact(TargetIds.PastDate, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        db.ImportJobs.Add(new ImportJobEntity
+        {
+            Id = jobId, ClientId = clientId, DepartmentIds = [target.DepartmentId], FromDate = day, UntilDate = day,
+            Trigger = 1, State = 1, CreatedBy = "seeded", CreatedAt = now, UpdatedAt = now, DepartmentDaysTotal = 1, ProgressVersion = 1,
+        });
+        db.ImportUnits.Add(new ImportUnitEntity { JobId = jobId, DepartmentId = target.DepartmentId, Date = day });
         await db.SaveChangesAsync();
         return target;
     }
@@ -72,7 +84,10 @@ public sealed class SecurityFixture : PosHostFixture
         var connections = await db.LightspeedConnections.AsNoTracking().Where(c => c.ClientId == target.ClientId)
             .OrderBy(c => c.Id).Select(c => $"{c.Id}:{c.State}:{c.TokenVersion}").ToListAsync();
         var states = await db.OAuthStates.CountAsync(s => s.ClientId == target.ClientId && s.ConsumedAt == null);
+        var jobs = await db.ImportJobs.AsNoTracking().Where(j => j.ClientId == target.ClientId)
+            .OrderBy(j => j.Id).Select(j => $"{j.Id}:{j.State}:{j.CancelRequested}:{j.ProgressVersion}").ToListAsync();
         return $"settings {settings?.Version}; departments {string.Join(",", departments)}; fields {string.Join(",", fields)}; " +
-               $"confirmed {confirmed}; approved {approved}; audit {audit}; connections {string.Join(",", connections)}; open states {states}";
+               $"confirmed {confirmed}; approved {approved}; audit {audit}; connections {string.Join(",", connections)}; open states {states}; " +
+               $"import jobs {string.Join(",", jobs)}";
     }
 }

@@ -48,22 +48,50 @@ internal static class WeeklyBalanceRules
                 $"{Dates.ToWire(date)} has not ended yet in {department.Zone.Id} (today is {Dates.ToWire(today)}).");
     }
 
-    /// <summary>One violation per mandatory field of the client that has no day value, found in one query.</summary>
+    /// <summary>One violation per mandatory field of the client that has no day value.</summary>
     public static async Task EnsureMandatoryFieldsPresentAsync(PosDbContext db, BalanceDepartment department, int registerNumber,
         DateOnly date, CancellationToken cancellationToken)
     {
-        var departmentId = department.Id;
-        var missing = await db.WeeklyBalanceFields.AsNoTracking()
-            .Where(f => f.ClientId == department.ClientId && f.Mandatory
-                        && !db.DayValues.Any(v => v.DepartmentId == departmentId && v.RegisterNumber == registerNumber
-                                                  && v.Date == date && v.FieldId == f.Id))
-            .OrderBy(f => f.Id)
-            .Select(f => new { f.Id, f.Name })
-            .ToListAsync(cancellationToken);
-        if (missing.Count == 0) return;
-        var day = WeeklyBalanceMapper.DayName(departmentId, registerNumber, date);
-        throw new PreconditionFailedException("MANDATORY_FIELDS_MISSING", missing.Select(f => new PreconditionViolation(
+        var missing = await MissingMandatoryFieldsAsync(db, department, registerNumber, registerNumber, date, date, cancellationToken);
+        if (!missing.TryGetValue(new RegisterDay(registerNumber, date), out var fields)) return;
+        var day = WeeklyBalanceMapper.DayName(department.Id, registerNumber, date);
+        throw new PreconditionFailedException("MANDATORY_FIELDS_MISSING", fields.Select(f => new PreconditionViolation(
             "MANDATORY_FIELD", $"{day}/fields/{f.Id}", $"Mandatory field {f.Id} \"{f.Name}\" has no value on {Dates.ToWire(date)}.")).ToArray());
+    }
+
+    /// <summary>
+    /// The rule "a day can be confirmed only when every mandatory field has a value", for a range of registers and
+    /// days at once (auto-confirm looks at many): per register day, the client's mandatory fields that have no day
+    /// value, ordered by id; register days missing none are absent. Two queries for any range.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<RegisterDay, IReadOnlyList<MandatoryField>>> MissingMandatoryFieldsAsync(PosDbContext db,
+        BalanceDepartment department, int firstRegister, int lastRegister, DateOnly from, DateOnly until, CancellationToken cancellationToken)
+    {
+        var mandatory = await db.WeeklyBalanceFields.AsNoTracking()
+            .Where(f => f.ClientId == department.ClientId && f.Mandatory)
+            .OrderBy(f => f.Id)
+            .Select(f => new MandatoryField(f.Id, f.Name))
+            .ToListAsync(cancellationToken);
+        if (mandatory.Count == 0) return new Dictionary<RegisterDay, IReadOnlyList<MandatoryField>>();
+
+        var departmentId = department.Id;
+        var fieldIds = mandatory.Select(f => f.Id).ToArray();
+        var present = (await db.DayValues.AsNoTracking()
+            .Where(v => v.DepartmentId == departmentId && v.RegisterNumber >= firstRegister && v.RegisterNumber <= lastRegister
+                        && v.Date >= from && v.Date <= until && fieldIds.Contains(v.FieldId))
+            .Select(v => new { v.RegisterNumber, v.Date, v.FieldId })
+            .ToListAsync(cancellationToken))
+            .Select(v => (v.RegisterNumber, v.Date, v.FieldId))
+            .ToHashSet();
+
+        var missing = new Dictionary<RegisterDay, IReadOnlyList<MandatoryField>>();
+        for (var register = firstRegister; register <= lastRegister; register++)
+        for (var date = from; date <= until; date = date.AddDays(1))
+        {
+            var fields = mandatory.Where(f => !present.Contains((register, date, f.Id))).ToList();
+            if (fields.Count > 0) missing[new RegisterDay(register, date)] = fields;
+        }
+        return missing;
     }
 
     public static async Task EnsureWeekNotApprovedAsync(PosDbContext db, BalanceDepartment department, int registerNumber,
@@ -94,3 +122,6 @@ internal static class WeeklyBalanceRules
             $"{Dates.ToWire(d)} is not confirmed for register {registerNumber}; confirm every day of the week first.")).ToArray());
     }
 }
+
+/// <summary>A mandatory weekly-balance field, as the confirmation rule names it.</summary>
+public sealed record MandatoryField(long Id, string Name);

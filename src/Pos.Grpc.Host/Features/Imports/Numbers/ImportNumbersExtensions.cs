@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pos.Grpc.Host.Features.Imports.Engine;
 
 namespace Pos.Grpc.Host.Features.Imports.Numbers;
@@ -12,7 +13,8 @@ public static class ImportNumbersExtensions
     public static IServiceCollection AddImportNumbers(this IServiceCollection services)
     {
         services.AddSingleton<DayValuesWriter>();
-        services.AddScoped<IDepartmentDayImporter, PosDepartmentDayImporter>();
+        // TryAdd: a host (or a test) that registered its own importer first keeps it.
+        services.TryAddScoped<IDepartmentDayImporter, PosDepartmentDayImporter>();
         return services;
     }
 }

@@ -1,0 +1,99 @@
+using System.Threading.Channels;
+
+namespace Pos.Grpc.Host.Features.Imports.Progress;
+
+/// <summary>
+/// In-process fan-out of the import notifications that <see cref="ImportProgressListener"/> receives on its one
+/// LISTEN connection: each watcher subscribes to its job, each idle worker slot to "a job was queued".
+/// A signal carries no data: the subscriber re-reads the row, so signals that arrive before it reads are
+/// coalesced into one (a subscription holds at most one pending signal).
+/// </summary>
+public sealed class ImportProgressHub
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<Guid, HashSet<ImportSignal>> _byJob = [];
+    private readonly HashSet<ImportSignal> _queued = [];
+
+    public ImportSignal SubscribeToJob(Guid jobId)
+    {
+        var signal = new ImportSignal(s => Remove(jobId, s));
+        lock (_gate)
+        {
+            if (!_byJob.TryGetValue(jobId, out var set)) _byJob[jobId] = set = [];
+            set.Add(signal);
+        }
+        return signal;
+    }
+
+    public ImportSignal SubscribeToQueued()
+    {
+        var signal = new ImportSignal(s => { lock (_gate) _queued.Remove(s); });
+        lock (_gate) _queued.Add(signal);
+        return signal;
+    }
+
+    public void PublishJobChanged(Guid jobId)
+    {
+        ImportSignal[] targets;
+        lock (_gate) targets = _byJob.TryGetValue(jobId, out var set) ? [.. set] : [];
+        foreach (var signal in targets) signal.Set();
+    }
+
+    public void PublishQueued()
+    {
+        ImportSignal[] targets;
+        lock (_gate) targets = [.. _queued];
+        foreach (var signal in targets) signal.Set();
+    }
+
+    /// <summary>After the listener (re)connects: notifications may have been missed, so everyone re-reads.</summary>
+    public void PublishAll()
+    {
+        ImportSignal[] targets;
+        lock (_gate) targets = [.. _byJob.Values.SelectMany(s => s), .. _queued];
+        foreach (var signal in targets) signal.Set();
+    }
+
+    private void Remove(Guid jobId, ImportSignal signal)
+    {
+        lock (_gate)
+        {
+            if (_byJob.TryGetValue(jobId, out var set) && set.Remove(signal) && set.Count == 0) _byJob.Remove(jobId);
+        }
+    }
+}
+
+/// <summary>A coalescing signal: any number of <see cref="Set"/> calls before a wait make one wake-up.</summary>
+public sealed class ImportSignal(Action<ImportSignal> unsubscribe) : IDisposable
+{
+    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
+    {
+        FullMode = BoundedChannelFullMode.DropWrite,
+        SingleReader = true,
+    });
+
+    internal void Set() => _channel.Writer.TryWrite(true);
+
+    /// <summary>True when signalled within <paramref name="timeout"/> (the signal is consumed); false on timeout.</summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (_channel.Reader.TryRead(out _)) return true;
+        if (timeout <= TimeSpan.Zero) return false;
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timer.CancelAfter(timeout);
+        try
+        {
+            await _channel.Reader.WaitToReadAsync(timer.Token);
+            return _channel.Reader.TryRead(out _);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Drops a signal that arrived meanwhile: the caller is about to read the current state anyway.</summary>
+    public void Clear() => _channel.Reader.TryRead(out _);
+
+    public void Dispose() => unsubscribe(this);
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Pos.Grpc.Contracts.Imports.V1;
+using Pos.Grpc.Host.Features.Imports.Jobs;
+using Pos.Grpc.Host.Features.Imports.Progress;
+using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
+
+namespace Pos.Grpc.Host.Features.Imports.Service;
+
+/// <summary>
+/// One WatchImportJob stream: the snapshot, then a message per change (notifications arriving faster than
+/// <see cref="ImportWatchOptions.MinUpdateInterval"/> are coalesced into one read), a heartbeat after
+/// <see cref="ImportWatchOptions.HeartbeatInterval"/> of silence, and the end after the terminal state.
+/// A heartbeat re-reads too, so a missed notification delays a change by one heartbeat at most.
+/// The stream only reads: a watcher that leaves changes nothing.
+/// </summary>
+public sealed class ImportJobWatcher(ImportJobReader reader, IOptions<ImportWatchOptions> options)
+{
+    /// <param name="signal">Subscribed before <paramref name="job"/> was read, so no change after the snapshot is missed.</param>
+    public async Task WatchAsync(ImportJobEntity job, ImportSignal signal, IServerStreamWriter<WatchImportJobResponse> stream,
+        CancellationToken cancellationToken)
+    {
+        var heartbeat = options.Value.HeartbeatInterval;
+        var minInterval = options.Value.MinUpdateInterval;
+        var sinceSent = Stopwatch.StartNew();
+        await SendAsync(job, heartbeat: false);
+
+        while (!ImportStates.IsTerminal(job.State))
+        {
+            var signalled = await signal.WaitAsync(heartbeat - sinceSent.Elapsed, cancellationToken);
+            if (signalled && sinceSent.Elapsed < minInterval)
+            {
+                await Task.Delay(minInterval - sinceSent.Elapsed, cancellationToken);
+                signal.Clear();
+            }
+            var current = await reader.FindAsync(job.Id, cancellationToken);
+            if (current is null) return;
+            if (current.ProgressVersion != job.ProgressVersion)
+                await SendAsync(current, heartbeat: false);
+            else if (sinceSent.Elapsed >= heartbeat)
+                await SendAsync(current, heartbeat: true);
+            job = current;
+        }
+
+        async Task SendAsync(ImportJobEntity entity, bool heartbeat)
+        {
+            var message = new WatchImportJobResponse { Job = await reader.ToProtoAsync(entity, cancellationToken), Heartbeat = heartbeat };
+            await stream.WriteAsync(message, cancellationToken);
+            sinceSent.Restart();
+        }
+    }
+}
