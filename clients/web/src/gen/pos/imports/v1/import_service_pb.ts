@@ -133,7 +133,7 @@ export type ImportProgress = Message<"pos.imports.v1.ImportProgress"> & {
   departmentDaysTotal: number;
 
   /**
-   * Department-days finished.
+   * Department-days imported (failed ones are not counted; see errors).
    *
    * @generated from field: int32 department_days_done = 2;
    */
@@ -182,7 +182,7 @@ export type ImportProgress = Message<"pos.imports.v1.ImportProgress"> & {
   rateLimitWaitMs: bigint;
 
   /**
-   * Estimated finish; unset when unknown.
+   * Estimated finish, from the pace so far; unset when unknown or not running.
    *
    * @generated from field: google.protobuf.Timestamp estimated_end_time = 9;
    */
@@ -238,7 +238,7 @@ export type DepartmentProgress = Message<"pos.imports.v1.DepartmentProgress"> & 
   state: DepartmentImportState;
 
   /**
-   * Days finished.
+   * Days imported.
    *
    * @generated from field: int32 days_done = 3;
    */
@@ -336,7 +336,8 @@ export type StartImportRequest = Message<"pos.imports.v1.StartImportRequest"> & 
   fromDate: string;
 
   /**
-   * Last local date, inclusive; not in the future.
+   * Last local date, inclusive; not in the future; at most 400 days after
+   * from_date counting both.
    *
    * @generated from field: string until_date = 4;
    */
@@ -350,7 +351,8 @@ export type StartImportRequest = Message<"pos.imports.v1.StartImportRequest"> & 
   overwriteApproved: boolean;
 
   /**
-   * Idempotency key (a UUID): the same key returns the same job.
+   * Idempotency key (a UUID), unique per client: the same key with the same
+   * parameters returns the same job; with other parameters, ALREADY_EXISTS.
    *
    * @generated from field: string request_id = 6;
    */
@@ -616,14 +618,15 @@ export enum ImportJobState {
   RUNNING = 2,
 
   /**
-   * Done; per-department errors may be listed.
+   * Done: every department-day was processed and at least one was imported.
+   * Departments or days that failed are listed (departments, errors).
    *
    * @generated from enum value: IMPORT_JOB_STATE_SUCCEEDED = 3;
    */
   SUCCEEDED = 3,
 
   /**
-   * Nothing could be imported; see errors.
+   * Not a single department-day could be imported; see errors.
    *
    * @generated from enum value: IMPORT_JOB_STATE_FAILED = 4;
    */
@@ -734,8 +737,13 @@ export const DepartmentImportStateSchema: GenEnum<DepartmentImportState> = /*@__
  */
 export const ImportService: GenService<{
   /**
-   * StartImport validates and queues an import job and returns it at once.
-   * The same request_id returns the same job.
+   * StartImport validates and queues an import job and returns it at once
+   * (QUEUED). The range covers at most 400 days and must not reach past today
+   * in the client's time zone. FAILED_PRECONDITION when POS import is not
+   * enabled, a department has no POS client number, or its Lightspeed account
+   * has no ACTIVE connection; ABORTED when a QUEUED or RUNNING job already
+   * covers one of the department-days. The same request_id with the same
+   * parameters returns the same job; with other parameters, ALREADY_EXISTS.
    *
    * @generated from rpc pos.imports.v1.ImportService.StartImport
    */
@@ -766,6 +774,9 @@ export const ImportService: GenService<{
   },
   /**
    * CancelImportJob stops a job at the next department-day; what was written stays.
+   * A QUEUED job is CANCELLED at once; a RUNNING one after the department-day in
+   * progress. Cancelling a CANCELLED job returns it unchanged; a SUCCEEDED or
+   * FAILED job answers FAILED_PRECONDITION.
    *
    * @generated from rpc pos.imports.v1.ImportService.CancelImportJob
    */
@@ -777,6 +788,8 @@ export const ImportService: GenService<{
   /**
    * WatchImportJob streams the job: the current snapshot first, then every change,
    * a heartbeat at least every 15 s, ending after the terminal state.
+   * Changes are coalesced to a few messages a second. Leaving the stream
+   * cancels nothing.
    *
    * @generated from rpc pos.imports.v1.ImportService.WatchImportJob
    */
