@@ -174,17 +174,19 @@ public sealed class LightspeedApiClient
 
     /// <summary>
     /// `next` is used exactly as given (Lightspeed says not to craft cursors); a relative one is resolved
-    /// against the API base. A `next` equal to the current URL would loop for ever, so it is an error.
+    /// against the API base. A `next` equal to the current URL would loop for ever, so it is an error; so is a
+    /// `next` on another host: the request carries the connection's bearer token, which must never leave Lightspeed.
     /// </summary>
     private string? NextPage(string current, string? next)
     {
         if (next is null) return null;
-        var absolute = Uri.IsWellFormedUriString(next, UriKind.Absolute)
-            ? next
-            : new Uri(new Uri(_options.Value.ApiBaseUrl), next).ToString();
-        return absolute == current
+        var apiBase = new Uri(_options.Value.ApiBaseUrl);
+        var absolute = Uri.IsWellFormedUriString(next, UriKind.Absolute) ? new Uri(next) : new Uri(apiBase, next);
+        if (Uri.Compare(absolute, apiBase, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+            throw new LightspeedApiException($"Lightspeed paging pointed to another host ({absolute.Host}); the page is not followed.", null, null, current);
+        return absolute.AbsoluteUri == current
             ? throw new LightspeedApiException("Lightspeed paging did not advance (next = current page).", null, null, current)
-            : absolute;
+            : absolute.AbsoluteUri;
     }
 
     private TokenSource TokensOf(string connectionKey) => new(
