@@ -14,9 +14,12 @@ public static class AuthenticationExtensions
             throw new InvalidOperationException("Configure Auth:Authority (production) or Auth:SigningKey (development).");
 
         builder.Services.AddSingleton(options);
+        var tokenHandler = new CachingTokenHandler(TimeProvider.System);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.MapInboundClaims = false;
+            jwt.TokenHandlers.Clear();
+            jwt.TokenHandlers.Add(tokenHandler);
             jwt.Authority = options.Authority;
             jwt.RequireHttpsMetadata = options.Authority?.StartsWith("https://", StringComparison.Ordinal) ?? false;
             jwt.TokenValidationParameters = new TokenValidationParameters
