@@ -19,7 +19,7 @@ const userDataDir = mkdtempSync(join(tmpdir(), "pos-e2e-chromium-"));
 const context = await chromium.launchPersistentContext(userDataDir, {
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
   headless: true,
-  viewport: { width: 1280, height: 900 },
+  viewport: { width: 1280, height: 780 },
   deviceScaleFactor: 1,
   locale: "en-GB",
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
