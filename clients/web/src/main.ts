@@ -255,7 +255,9 @@ async function watch(jobId: string) {
     try {
       for await (const update of clients.imports.watchImportJob({ jobId }, { signal: controller.signal, timeoutMs: 0 })) {
         failures = 0;
-        if (!update.heartbeat || !job) showJob(update.job);
+        // A heartbeat carries the job as re-read by the server: a change whose notification was missed, and a
+        // fresh ETA. So every message is shown, heartbeats included.
+        if (update.job) showJob(update.job);
       }
     } catch (error) {
       if (controller.signal.aborted) return;
