@@ -3,12 +3,13 @@
 import "./style.css";
 import { Code, ConnectError } from "@connectrpc/connect";
 import {
-  createPosClients, departmentStateLabel, describeError, errorLines, formatEta, isTerminal, jobStateLabel,
-  percentDone, progressCounts, type PlainError, type PosClients,
+  createPosClients, departmentStateLabel, describeError, errorLines, formatEta, isTerminal, jobBadge, jobTimes,
+  outcomeSentence, percentDone, posFieldTypeLabel, posTraffic, progressCounts, type PlainError, type PosClients,
 } from "./client";
 import type { Department } from "./gen/pos/departments/v1/department_service_pb";
 import { DepartmentImportState, ImportJobState, type ImportJob } from "./gen/pos/imports/v1/import_service_pb";
 import { ConnectionState, type Connection } from "./gen/pos/lightspeed_auth/v1/lightspeed_auth_service_pb";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
 
 // ---- settings: query string first, then what was saved, then defaults ----------------------------
 
@@ -41,6 +42,11 @@ function clientIdFromToken(token: string): string {
   } catch {
     return "";
   }
+}
+
+/** "YYYY-MM-DD" of the browser's local calendar. */
+function localDate(date: Date): string {
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
 }
 
 // ---- tiny DOM helpers ------------------------------------------------------------------------------
@@ -183,6 +189,9 @@ async function loadConnections() {
     return el("div", { class: "connection" },
       el("p", { class: "status-line" }, el("span", { class: `dot ${tone}` }), el("strong", {}, label)),
       el("p", { class: "muted" }, `${c.accountName || "Lightspeed account"}${c.accountId ? ` (${c.accountId})` : ""}`),
+      ...(c.state === ConnectionState.ACTIVE && c.activatedBy
+        ? [el("p", { class: "muted small" }, `Activated by ${c.activatedBy}${c.activateTime ? ` on ${localDate(timestampDate(c.activateTime))}` : ""}`)]
+        : []),
       ...(c.lastError ? [el("p", { class: "field-error" }, c.lastError)] : []));
   }));
 }
@@ -246,7 +255,9 @@ async function watch(jobId: string) {
     try {
       for await (const update of clients.imports.watchImportJob({ jobId }, { signal: controller.signal, timeoutMs: 0 })) {
         failures = 0;
-        if (!update.heartbeat || !job) showJob(update.job);
+        // A heartbeat carries the job as re-read by the server: a change whose notification was missed, and a
+        // fresh ETA. So every message is shown, heartbeats included.
+        if (update.job) showJob(update.job);
       }
     } catch (error) {
       if (controller.signal.aborted) return;
@@ -296,7 +307,7 @@ $("cancel").addEventListener("click", async () => {
 // ---- progress rendering ----------------------------------------------------------------------------
 
 function showProgressNote(text: string) {
-  const note = document.querySelector("#progress .note") ?? $("progress").appendChild(el("p", { class: "note" }));
+  const note = document.querySelector("#progress .live-note") ?? $("progress").appendChild(el("p", { class: "note live-note" }));
   note.textContent = text;
 }
 
@@ -306,10 +317,10 @@ function departmentName(id: bigint) {
 
 function showJob(next: ImportJob | undefined) {
   job = next;
-  const state = jobStateLabel(job?.state ?? ImportJobState.UNSPECIFIED);
-  const badge = $("state");
-  badge.textContent = state.label;
-  badge.className = `badge ${state.tone}`;
+  const badge = jobBadge(job);
+  const state = $("state");
+  state.textContent = badge.label;
+  state.className = `badge ${badge.tone}`;
   const running = job !== undefined && !isTerminal(job.state);
   $("cancel").hidden = !running;
   $<HTMLButtonElement>("start").disabled = running;
@@ -319,33 +330,46 @@ function showJob(next: ImportJob | undefined) {
     box.replaceChildren(el("p", { class: "muted" }, "Choose departments and dates, then start the import. Progress shows here while it runs."));
     return;
   }
-  const percent = percentDone(job.progress);
-  const bar = el("div", { class: `bar ${state.tone}`, role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": String(percent) },
+  const progress = job.progress;
+  const percent = percentDone(progress);
+  const bar = el("div", { class: `bar ${badge.tone}`, role: "progressbar", "aria-label": "Department-days imported",
+    "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": String(percent) },
     el("div", { class: "bar-fill", style: `width: ${percent}%` }));
   const eta = formatEta(job);
-  const rows = (job.progress?.departments ?? []).map((d) => el("tr", {},
+  const outcome = outcomeSentence(job);
+  const rows = (progress?.departments ?? []).map((d) => el("tr", {},
     el("td", {}, departmentName(d.departmentId)),
-    el("td", {}, el("span", { class: `pill ${d.state === DepartmentImportState.FAILED ? "failed" : d.state === DepartmentImportState.DONE ? "done" : "running"}` }, departmentStateLabel(d.state))),
+    el("td", {}, el("span", { class: `pill ${d.state === DepartmentImportState.FAILED ? "failed" : d.state === DepartmentImportState.DONE ? "done" : d.state === DepartmentImportState.RUNNING ? "running" : "idle"}` }, departmentStateLabel(d.state))),
     el("td", { class: "num" }, `${d.daysDone} / ${d.daysTotal}`),
     el("td", { class: "error-text" }, d.error)));
-  const errors = job.progress?.errors ?? [];
+  const errors = progress?.errors ?? [];
+  const counts = progressCounts(progress);
+  const countItem = (c: { label: string; value: string }) => el("div", {}, el("dt", {}, c.label), el("dd", {}, c.value));
+  const notProvided = progress?.notProvidedFieldTypes ?? [];
   box.replaceChildren(
     el("div", { class: "bar-line" }, bar, el("span", { class: "percent" }, `${percent}%`)),
-    el("p", { class: "muted" }, `${job.fromDate} to ${job.untilDate}${job.overwriteApproved ? " · overwriting approved numbers" : ""}${eta ? ` · ${eta}` : ""}`),
-    el("dl", { class: "counts" }, ...progressCounts(job.progress).flatMap((c) => [el("div", {}, el("dt", {}, c.label), el("dd", {}, c.value))])),
+    el("p", { class: "job-summary muted" }, `${job.fromDate} to ${job.untilDate}${job.overwriteApproved ? " · overwriting approved numbers" : ""}${eta ? ` · ${eta}` : ""}`),
+    ...(outcome ? [el("p", { class: `outcome ${badge.tone}` }, outcome)] : []),
+    // The three numbers that say how far it got, then the approved-numbers bookkeeping, smaller.
+    el("dl", { class: "counts" }, ...counts.slice(0, 3).map(countItem)),
+    el("dl", { class: "counts minor" }, ...counts.slice(3).map(countItem)),
     ...(rows.length ? [el("table", { class: "departments-table" },
       el("thead", {}, el("tr", {}, el("th", {}, "Department"), el("th", {}, "State"), el("th", { class: "num" }, "Days"), el("th", {}, ""))),
       el("tbody", {}, ...rows))] : []),
     ...(errors.length ? [el("div", { class: "alert error" }, el("strong", {}, "Problems"),
-      ...errors.map((e) => el("p", {}, `${e.departmentId ? `${departmentName(e.departmentId)}${e.date ? `, ${e.date}` : ""}: ` : ""}${e.message}`)))] : []));
+      ...errors.map((e) => el("p", {}, `${e.departmentId ? `${departmentName(e.departmentId)}${e.date ? `, ${e.date}` : ""}: ` : ""}${e.message}`)))] : []),
+    ...(notProvided.length ? [el("p", { class: "note" },
+      `Not provided by Lightspeed, left alone: ${notProvided.map(posFieldTypeLabel).join(", ")}.`)] : []),
+    el("p", { class: "job-meta" }, [jobTimes(job), posTraffic(progress)].filter(Boolean).join(" · ")),
+    el("p", { class: "job-meta" }, "Job ", el("code", { "data-job-id": job.jobId }, job.jobId)));
 }
 
 // ---- start -----------------------------------------------------------------------------------------
 
-const yesterday = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
-$<HTMLInputElement>("until").value = yesterday;
-$<HTMLInputElement>("from").value = new Date(Date.now() - 7 * 86400000).toISOString().slice(0, 10);
+// Dates in the browser's own calendar (toISOString would give the UTC date, a day off around midnight).
+$<HTMLInputElement>("until").value = localDate(new Date(Date.now() - 86400000));
+$<HTMLInputElement>("from").value = localDate(new Date(Date.now() - 7 * 86400000));
 // The until date may be today (a partial day), never the future.
-$<HTMLInputElement>("until").max = new Date().toISOString().slice(0, 10);
+$<HTMLInputElement>("until").max = localDate(new Date());
 showJob(undefined);
 connect();

@@ -11,7 +11,7 @@ import {
 /** How the page shows a state: a word and a tone (used as a CSS class). */
 export interface StateLabel {
   label: string;
-  tone: "idle" | "running" | "done" | "failed" | "cancelled";
+  tone: "idle" | "running" | "done" | "warning" | "failed" | "cancelled";
 }
 
 export function jobStateLabel(state: ImportJobState): StateLabel {
@@ -23,6 +23,18 @@ export function jobStateLabel(state: ImportJobState): StateLabel {
     case ImportJobState.CANCELLED: return { label: "Cancelled", tone: "cancelled" };
     default: return { label: "Not started", tone: "idle" };
   }
+}
+
+/** Whether a job has failed department-days or errors: SUCCEEDED then means "done, with problems". */
+export function hasProblems(job: ImportJob): boolean {
+  const p = job.progress;
+  return (p?.errors.length ?? 0) > 0 || (p?.departments ?? []).some((d) => d.state === DepartmentImportState.FAILED);
+}
+
+/** The badge of a job: its state, except that a SUCCEEDED job with problems says so (a job succeeds when one day was imported). */
+export function jobBadge(job: ImportJob | undefined): StateLabel {
+  if (job?.state === ImportJobState.SUCCEEDED && hasProblems(job)) return { label: "Done, with problems", tone: "warning" };
+  return jobStateLabel(job?.state ?? ImportJobState.UNSPECIFIED);
 }
 
 /** SUCCEEDED, FAILED and CANCELLED end a job (and its watch stream). */
@@ -71,4 +83,60 @@ export function progressCounts(progress: ImportProgress | undefined): { label: s
     { label: "Approved values kept", value: n(p?.valuesSkippedApproved) },
     { label: "Approved values replaced", value: n(p?.valuesOverwrittenApproved) },
   ];
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en-GB")} ${n === 1 ? one : many}`;
+
+/** One sentence on how a job ended, for the supervisor who must decide whether to trust the numbers; "" while it runs. */
+export function outcomeSentence(job: ImportJob): string {
+  const p = job.progress;
+  const done = p?.departmentDaysDone ?? 0;
+  const total = p?.departmentDaysTotal ?? 0;
+  const written = Number(p?.valuesWritten ?? 0n);
+  const missing = total - done;
+  switch (job.state) {
+    case ImportJobState.QUEUED: return "Waiting for a free import worker.";
+    case ImportJobState.SUCCEEDED:
+      return missing === 0
+        ? `All ${plural(total, "department-day")} imported: ${plural(written, "value")} written into the weekly balance.`
+        : `${done.toLocaleString("en-GB")} of ${plural(total, "department-day")} imported; ${plural(missing, "department-day")} could not be imported (see the problems below).`;
+    case ImportJobState.FAILED: return "Nothing could be imported; see the problems below.";
+    case ImportJobState.CANCELLED:
+      return `Cancelled after ${done.toLocaleString("en-GB")} of ${plural(total, "department-day")}; what was imported stays.`;
+    default: return "";
+  }
+}
+
+/** "Started 14:02:11 by alice · finished 14:02:25 (14 s)". Times are the browser's local clock. */
+export function jobTimes(job: ImportJob): string {
+  const clock = (t: Parameters<typeof timestampDate>[0]) => timestampDate(t).toLocaleTimeString("en-GB");
+  const parts: string[] = [];
+  if (job.startTime) parts.push(`Started ${clock(job.startTime)}${job.createdBy ? ` by ${job.createdBy}` : ""}`);
+  else if (job.createTime) parts.push(`Queued ${clock(job.createTime)}${job.createdBy ? ` by ${job.createdBy}` : ""}`);
+  if (job.endTime) {
+    const from = job.startTime ?? job.createTime;
+    const took = from ? Math.max(0, Math.round((timestampDate(job.endTime).getTime() - timestampDate(from).getTime()) / 1000)) : undefined;
+    parts.push(`finished ${clock(job.endTime)}${took === undefined ? "" : ` (${formatDuration(took)})`}`);
+  }
+  return parts.join(" · ");
+}
+
+/** 14 s, 3 min 05 s, 1 h 02 min. */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, "0")} s`;
+  return `${Math.floor(seconds / 3600)} h ${String(Math.floor((seconds % 3600) / 60)).padStart(2, "0")} min`;
+}
+
+/** "POS_FIELD_TYPE_VISITORS" -> "Visitors", for the note on numbers the POS does not provide. */
+export function posFieldTypeLabel(name: string): string {
+  const words = name.replace(/^POS_FIELD_TYPE_/, "").toLowerCase().replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** What the POS was asked: "12 requests to Lightspeed, 3 s waiting for its rate limit". */
+export function posTraffic(progress: ImportProgress | undefined): string {
+  const requests = Number(progress?.requestsMade ?? 0n);
+  const waitSeconds = Math.round(Number(progress?.rateLimitWaitMs ?? 0n) / 1000);
+  return `${plural(requests, "request")} to Lightspeed${waitSeconds > 0 ? `, ${formatDuration(waitSeconds)} waiting for its rate limit` : ""}`;
 }
