@@ -26,7 +26,7 @@ public sealed class ImportNumbersEndToEndTests(EndToEndImportFixture host)
         {
             db.DayValues.Add(new DayValueEntity
             {
-                DepartmentId = departmentId, RegisterNumber = 1, Date = DateOnly.Parse(WeekScenario.Tuesday), FieldId = f.Visitors, Value = 123m,
+                DepartmentId = departmentId, RegisterNumber = 1, Date = DateOnly.Parse(WeekScenario.Tuesday, System.Globalization.CultureInfo.InvariantCulture), FieldId = f.Visitors, Value = 123m,
                 UpdatedAt = DateTimeOffset.UtcNow,
             });
             await db.SaveChangesAsync();
@@ -45,8 +45,8 @@ public sealed class ImportNumbersEndToEndTests(EndToEndImportFixture host)
         Assert.Equal(98, job.Progress.ValuesWritten);
         Assert.Equal(0, job.Progress.ValuesSkippedApproved);
         // Lightspeed is asked for completed, not voided sales of registers 11 and 12 only: sales 1001-1003 and 1007 on
-        // Tuesday, 1009 on Wednesday, 1008 on Thursday.
-        Assert.Equal(6, job.Progress.SalesRead);
+        // Tuesday, 1009 on Wednesday, 1008 on Thursday, 1012 and 1013 on Friday.
+        Assert.Equal(8, job.Progress.SalesRead);
         Assert.True(job.Progress.RequestsMade >= 7, $"{job.Progress.RequestsMade} requests for 7 days");
         Assert.Equal(["POS_FIELD_TYPE_VISITORS"], job.Progress.NotProvidedFieldTypes);
         var department = Assert.Single(job.Progress.Departments);
@@ -68,6 +68,12 @@ public sealed class ImportNumbersEndToEndTests(EndToEndImportFixture host)
         AssertIntervals(week, 1, WeekScenario.Thursday, f.Gross, ("2026-11-05T11:00:00+01:00", "0.00"));
         AssertIntervals(week, 1, WeekScenario.Thursday, f.Net, ("2026-11-05T11:00:00+01:00", "-100.00"));
 
+        // Register 1, Friday: two sales of 10.01 at half price in the 13:00 hour. The exact sums are gross 20.02 and
+        // discounts 10.01, so net 10.01; rounding each sale first would have given discounts 10.02 and net 10.00.
+        AssertDay(week, 1, WeekScenario.Friday, f, gross: "20.02", net: "10.01", discounts: "10.01", returns: "0.00",
+            transactions: "2.00", goodsSold: "2.00", returnedGoods: "0.00");
+        AssertIntervals(week, 1, WeekScenario.Friday, f.Net, ("2026-11-06T13:00:00+01:00", "10.01"));
+
         // Register 2 (Lightspeed register 12), Tuesday: the exchange at 14:05 (45 out, 30 back) and 3 × 20 at 17:30.
         AssertDay(week, 2, WeekScenario.Tuesday, f, gross: "105.00", net: "75.00", discounts: "0.00", returns: "30.00",
             transactions: "2.00", goodsSold: "4.00", returnedGoods: "1.00");
@@ -79,7 +85,7 @@ public sealed class ImportNumbersEndToEndTests(EndToEndImportFixture host)
         AssertIntervals(week, 2, WeekScenario.Wednesday, f.Gross, ("2026-11-04T00:00:00+01:00", "10.00"));
 
         // Every other register-day was imported and had no sales: 0 for every provided field, no intervals.
-        var withSales = new[] { (1, WeekScenario.Tuesday), (1, WeekScenario.Thursday), (2, WeekScenario.Tuesday), (2, WeekScenario.Wednesday) };
+        var withSales = new[] { (1, WeekScenario.Tuesday), (1, WeekScenario.Thursday), (1, WeekScenario.Friday), (2, WeekScenario.Tuesday), (2, WeekScenario.Wednesday) };
         foreach (var register in new[] { 1, 2 })
             foreach (var date in WeekScenario.Days.Where(d => !withSales.Contains((register, d))))
                 AssertDay(week, register, date, f, gross: "0.00", net: "0.00", discounts: "0.00", returns: "0.00",
@@ -93,7 +99,7 @@ public sealed class ImportNumbersEndToEndTests(EndToEndImportFixture host)
         foreach (var day in week.Registers.SelectMany(r => r.Days))
         {
             foreach (var field in day.Fields.Where(x => x.FieldId == f.Gross || x.FieldId == f.Net))
-                Assert.Equal(decimal.Parse(field.Value), field.Intervals.Sum(i => decimal.Parse(i.Value)));
+                Assert.Equal(Amount(field.Value), field.Intervals.Sum(i => Amount(i.Value)));
             Assert.All(day.Fields.Where(x => x.FieldId != f.Gross && x.FieldId != f.Net), x => Assert.Empty(x.Intervals));
         }
     }
@@ -126,7 +132,12 @@ public sealed class ImportNumbersEndToEndTests(EndToEndImportFixture host)
         // Register 2, Wednesday: 10 + 2.50 tax.
         AssertDay(week, 2, WeekScenario.Wednesday, f, gross: "12.50", net: "12.50", discounts: "0.00", returns: "0.00",
             transactions: "1.00", goodsSold: "1.00", returnedGoods: "0.00");
+        // Register 1, Friday: 2 × (6.25625 + 5.005) = 22.5225 → 22.52; net = 22.52 − 10.01 = 12.51.
+        AssertDay(week, 1, WeekScenario.Friday, f, gross: "22.52", net: "12.51", discounts: "10.01", returns: "0.00",
+            transactions: "2.00", goodsSold: "2.00", returnedGoods: "0.00");
     }
+
+    private static decimal Amount(string value) => decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The day values of the seven provided fields of one register-day (each present).</summary>
     internal static void AssertDay(Week week, int register, string date, ScenarioFields f, string gross, string net, string discounts,

@@ -54,6 +54,10 @@ public static class WeekScenario
         new(1008, 11, Utc("2026-11-05T10:20:00Z"), [new(-1, 100m, ParentSaleLineId: 100101)]),
         // 23:30 UTC on Tuesday is 00:30 on Wednesday in Copenhagen: register 12, 1 × 10 (incl. tax 12.50).
         new(1009, 12, Utc("2026-11-03T23:30:00Z"), [new(1, 10m)]),
+        // Friday 13:05 and 13:35 local, register 11: each 1 × 10.01 with 50 % off, so amount 5.005 and discount 5.005
+        // (incl. tax: amount 6.25625). Rounded only when stored, per hour: discounts 10.01 (not 2 × 5.01), gross 20.02.
+        new(1012, 11, Utc("2026-11-06T12:05:00Z"), [new(1, 10.01m, DiscountPercent: 0.5m)]),
+        new(1013, 11, Utc("2026-11-06T12:35:00Z"), [new(1, 10.01m, DiscountPercent: 0.5m)]),
     ];
 
     /// <summary>
