@@ -137,6 +137,32 @@ public sealed class ImportNumbersEndToEndTests(EndToEndImportFixture host)
             transactions: "2.00", goodsSold: "2.00", returnedGoods: "0.00");
     }
 
+    [Fact]
+    public async Task ABusyDay_OfMorePagesThanOne_IsReadThroughLightspeedsCursorWithoutLosingASale()
+    {
+        const long clientId = 5107, accountId = 951007, departmentId = 510701;
+        var f = new ScenarioFields(clientId);
+        await EndToEndClient.DefineAccountAsync(host, accountId, WeekScenario.Shop);
+        // 250 sales of 10.00 without tax on Wednesday, two at every minute from 09:00 local (08:00 UTC): Lightspeed pages
+        // hold at most 100 sales, and sales sharing a completeTime test the cursor's tie-break on saleID.
+        //   09:00 hour: minutes 0-59 → 120 sales; 10:00 hour: minutes 60-119 → 120 sales; 11:00 hour: minutes 120-124 → 10 sales.
+        var start = new DateTimeOffset(2026, 11, 4, 8, 0, 0, TimeSpan.Zero);
+        await EndToEndClient.InjectSalesAsync(host, accountId,
+            Enumerable.Range(0, 250).Select(i => new FixedSale(5000 + i, 11, start.AddMinutes(i / 2), [new FixedLine(1, 10m, Tax: false)])));
+        var client = await EndToEndClient.SetUpAsync(host, clientId, accountId,
+            [new PlannedDepartment(departmentId, accountId, WeekScenario.TerminalNumbers)], WeekScenario.Fields(clientId));
+
+        var job = await client.ImportAsync([departmentId], WeekScenario.Wednesday, WeekScenario.Wednesday);
+
+        Assert.Equal(250, job.Progress.SalesRead);
+        Assert.True(job.Progress.RequestsMade >= 3, $"{job.Progress.RequestsMade} requests for 250 sales");
+        var week = await client.WeekAsync(departmentId, WeekScenario.IsoYear, WeekScenario.IsoWeek);
+        AssertDay(week, 1, WeekScenario.Wednesday, f, gross: "2500.00", net: "2500.00", discounts: "0.00", returns: "0.00",
+            transactions: "250.00", goodsSold: "250.00", returnedGoods: "0.00");
+        AssertIntervals(week, 1, WeekScenario.Wednesday, f.Gross,
+            ("2026-11-04T09:00:00+01:00", "1200.00"), ("2026-11-04T10:00:00+01:00", "1200.00"), ("2026-11-04T11:00:00+01:00", "100.00"));
+    }
+
     private static decimal Amount(string value) => decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The day values of the seven provided fields of one register-day (each present).</summary>
