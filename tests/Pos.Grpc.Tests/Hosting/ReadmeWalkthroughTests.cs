@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Pos.Grpc.Contracts.FieldMapping.V1;
+using Pos.Grpc.Contracts.Imports.V1;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Pos.Grpc.Tests.Infrastructure;
@@ -61,10 +63,11 @@ public sealed class ReadmeWalkthroughTests(DevelopmentTokensHostFixture host) : 
         return (process.ExitCode, await output + await error);
     }
 
+    /// <summary>The three blocks continue one another (design.md section 1, steps 1-5), so they run in one bash session.</summary>
     [Fact]
-    public async Task ConfigurationAndAuthorizationWalkthroughs_RunAsPrinted()
+    public async Task ConfigurationAuthorizationAndImportWalkthroughs_RunAsPrinted()
     {
-        var (exitCode, output) = await RunBashAsync(WalkthroughBlock("configuration") + WalkthroughBlock("authorization"));
+        var (exitCode, output) = await RunBashAsync(WalkthroughBlock("configuration") + WalkthroughBlock("authorization") + WalkthroughBlock("import"));
         Assert.True(exitCode == 0, output);
 
         await using var db = host.NewDbContext();
@@ -81,5 +84,17 @@ public sealed class ReadmeWalkthroughTests(DevelopmentTokensHostFixture host) : 
         var connection = await db.LightspeedConnections.SingleAsync(c => c.ClientId == 1);
         Assert.Equal("120645", connection.AccountId);
         Assert.Equal("ic-anna", connection.ActivatedBy);
+
+        // The import: last week of department 10, watched until it SUCCEEDED, then real gross sales in the weekly balance.
+        Assert.Contains("IMPORT_JOB_STATE_SUCCEEDED", output);
+        var job = await db.ImportJobs.SingleAsync(j => j.ClientId == 1);
+        Assert.Equal((int)ImportJobState.Succeeded, job.State);
+        Assert.True(job.OverwriteApproved);
+        Assert.Equal((7, 7), (job.DepartmentDaysTotal, job.DepartmentDaysDone));
+        var shown = Regex.Matches(output, @"""value"":\s*""(?<amount>-?\d+\.\d{2})""")
+            .Select(m => decimal.Parse(m.Groups["amount"].Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.Contains(shown, amount => amount > 0);
+        Assert.Contains("\"localStart\"", output);
+        Assert.True(await db.DayValues.Where(v => v.DepartmentId == 10 && v.FieldId == 5266).SumAsync(v => v.Value) > 0);
     }
 }

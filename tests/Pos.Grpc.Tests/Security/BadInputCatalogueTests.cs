@@ -5,17 +5,29 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Pos.Grpc.Contracts.Departments.V1;
 using Pos.Grpc.Contracts.FieldMapping.V1;
+using Pos.Grpc.Contracts.Imports.V1;
+using Pos.Grpc.Contracts.LightspeedAuth.V1;
 using Pos.Grpc.Contracts.Settings.V1;
+using Pos.Grpc.Host.Features.Imports.Jobs;
 using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 using Pos.Grpc.Tests.Infrastructure;
 
 namespace Pos.Grpc.Tests.Security;
 
-/// <summary>Seeds one client (7) the catalogue aims at: settings without multi registers, a department, mapped fields.</summary>
+/// <summary>
+/// Seeds one client (7) the catalogue aims at: settings without multi registers (so no POS import), a department,
+/// mapped fields, a finished import job. Client 8 owns a department and a job the catalogue must not reach. Client 9
+/// has POS import on but no ACTIVE Lightspeed connection, and a department without a POS client number.
+/// </summary>
 public sealed class BadInputFixture : PosHostFixture
 {
     public const long Client = 7, Department = 701, MandatoryField = 702, OtherField = 703, OtherClientDepartment = 801;
+    public const long ImportClient = 9, ImportDepartment = 901, DepartmentWithoutAccount = 902;
+    // Only finished jobs: the fixture's workers are on and would run a queued one, changing the database under the catalogue.
+    public static readonly Guid FinishedJob = Guid.Parse("0f000000-0000-4000-8000-000000000007");
+    public static readonly Guid OtherClientJob = Guid.Parse("0f000000-0000-4000-8000-000000000008");
+    public const string FinishedJobRequestId = "0f000000-0000-4000-8000-0000000000aa";
 
     protected override async Task SeedAsync()
     {
@@ -30,6 +42,32 @@ public sealed class BadInputFixture : PosHostFixture
             Version = 2, CreatedAt = now, UpdatedAt = now,
         });
         db.WeeklyBalanceFields.Add(new WeeklyBalanceFieldEntity { Id = OtherField, ClientId = Client, Name = "Net", Version = 1, CreatedAt = now, UpdatedAt = now });
+
+        var day = new DateOnly(2025, 1, 15);
+        foreach (var (id, clientId, departmentId, requestId) in new[] { (FinishedJob, Client, Department, FinishedJobRequestId), (OtherClientJob, 8L, OtherClientDepartment, (string?)null) })
+        {
+            db.ImportJobs.Add(new ImportJobEntity
+            {
+                Id = id, ClientId = clientId, DepartmentIds = [departmentId], FromDate = day, UntilDate = day, Trigger = 1, State = ImportStates.Succeeded,
+                RequestId = requestId, CreatedBy = "seeded", CreatedAt = now, StartedAt = now, FinishedAt = now, UpdatedAt = now,
+                DepartmentDaysTotal = 1, DepartmentDaysDone = 1, ProgressVersion = 3,
+            });
+            db.ImportUnits.Add(new ImportUnitEntity { JobId = id, DepartmentId = departmentId, Date = day, State = ImportStates.UnitDone, FinishedAt = now });
+        }
+
+        db.GeneralSettings.Add(new GeneralSettingsEntity
+        {
+            ClientId = ImportClient, MultiCashRegisters = true, PosImportEnabled = true,
+            PosIntegrationService = (int)PosIntegrationService.LightspeedRSeries, Version = 2, UpdatedAt = now,
+        });
+        db.Departments.Add(new DepartmentEntity { Id = ImportDepartment, ClientId = ImportClient, Name = "Store", PosClientNumber = "9001", Version = 1, CreatedAt = now, UpdatedAt = now });
+        db.Departments.Add(new DepartmentEntity { Id = DepartmentWithoutAccount, ClientId = ImportClient, Name = "New store", Version = 1, CreatedAt = now, UpdatedAt = now });
+        // Authorised by the client, not yet activated by the integration contact: not enough to import.
+        db.LightspeedConnections.Add(new LightspeedConnectionEntity
+        {
+            Id = Guid.Parse("0f000000-0000-4000-8000-000000000009"), ClientId = ImportClient, AccountId = "9001", AccountName = "Store",
+            State = (int)ConnectionState.Authorized, AuthorizedBy = "seeded", AuthorizedAt = now, CreatedAt = now, UpdatedAt = now,
+        });
         await db.SaveChangesAsync();
     }
 }
@@ -46,6 +84,8 @@ public sealed class BadInputCatalogueTests(BadInputFixture host) : IClassFixture
     public sealed record BadInput(Func<PosClients, Task> Call, StatusCode Code, string? Detail = null, string? Token = null);
 
     private static readonly string Supervisor = PosHostFixture.Supervisor(C);
+    private static readonly string ImportClientSupervisor = PosHostFixture.Supervisor(BadInputFixture.ImportClient);
+    private const string UnknownJob = "0f000000-0000-4000-8000-0000000000ff";
     private static readonly string Service = PosHostFixture.Service();
     private static readonly string LongText = new('x', 100_000);
 
@@ -54,6 +94,23 @@ public sealed class BadInputCatalogueTests(BadInputFixture host) : IClassFixture
         var settings = new GeneralSettings { ClientId = C };
         set(settings);
         return new UpdateGeneralSettingsRequest { Settings = settings, UpdateMask = FieldMask.FromString(paths), Etag = etag };
+    }
+
+    private static StartImportRequest Import(Action<StartImportRequest> change)
+    {
+        var request = new StartImportRequest
+        {
+            ClientId = C, DepartmentIds = { D }, FromDate = "2025-01-13", UntilDate = "2025-01-19", RequestId = "6b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+        };
+        change(request);
+        return request;
+    }
+
+    /// <summary>A server stream fails on its first read; the call itself never throws.</summary>
+    private static async Task WatchAsync(PosClients clients, string jobId)
+    {
+        using var call = clients.Imports.WatchImportJob(new() { JobId = jobId });
+        await call.ResponseStream.MoveNext(CancellationToken.None);
     }
 
     private static Department NewDepartment(Action<Department> set)
@@ -162,6 +219,47 @@ public sealed class BadInputCatalogueTests(BadInputFixture host) : IClassFixture
         ["day confirm: mandatory field missing"] = new(c => c.WeeklyBalance.ConfirmDayAsync(new() { DepartmentId = D, RegisterNumber = 1, Date = "2025-01-15" }).ResponseAsync, StatusCode.FailedPrecondition, $"departments/{D}/registers/1/days/2025-01-15/fields/{F}"),
         ["week approve: days not confirmed"] = new(c => c.WeeklyBalance.ApproveWeekAsync(new() { DepartmentId = D, RegisterNumber = 1, IsoYear = 2025, IsoWeek = 3 }).ResponseAsync, StatusCode.FailedPrecondition, $"departments/{D}/registers/1/days/2025-01-13"),
         ["day confirm: by support"] = new(c => c.WeeklyBalance.ConfirmDayAsync(new() { DepartmentId = D, RegisterNumber = 1, Date = "2025-01-15" }).ResponseAsync, StatusCode.PermissionDenied, "PERMISSION_DENIED", PosHostFixture.Token(PosRoles.Support)),
+
+        // Imports
+        ["import start: no client"] = new(c => c.Imports.StartImportAsync(Import(r => r.ClientId = 0)).ResponseAsync, StatusCode.InvalidArgument, "client_id"),
+        ["import start: negative client"] = new(c => c.Imports.StartImportAsync(Import(r => r.ClientId = -7)).ResponseAsync, StatusCode.InvalidArgument, "client_id"),
+        ["import start: no departments"] = new(c => c.Imports.StartImportAsync(Import(r => r.DepartmentIds.Clear())).ResponseAsync, StatusCode.InvalidArgument, "department_ids"),
+        ["import start: repeated department"] = new(c => c.Imports.StartImportAsync(Import(r => r.DepartmentIds.Add(D))).ResponseAsync, StatusCode.InvalidArgument, "department_ids[1]"),
+        ["import start: negative department"] = new(c => c.Imports.StartImportAsync(Import(r => r.DepartmentIds.Add(-701))).ResponseAsync, StatusCode.InvalidArgument, "department_ids[1]"),
+        ["import start: 101 departments"] = new(c => c.Imports.StartImportAsync(Import(r => r.DepartmentIds.Add(Enumerable.Range(1, 100).Select(i => (long)i)))).ResponseAsync, StatusCode.InvalidArgument, "department_ids"),
+        ["import start: no from date"] = new(c => c.Imports.StartImportAsync(Import(r => r.FromDate = "")).ResponseAsync, StatusCode.InvalidArgument, "from_date"),
+        ["import start: day 32"] = new(c => c.Imports.StartImportAsync(Import(r => r.FromDate = "2025-01-32")).ResponseAsync, StatusCode.InvalidArgument, "from_date"),
+        ["import start: date with a time"] = new(c => c.Imports.StartImportAsync(Import(r => r.UntilDate = "2025-01-19T00:00:00Z")).ResponseAsync, StatusCode.InvalidArgument, "until_date"),
+        ["import start: until before from"] = new(c => c.Imports.StartImportAsync(Import(r => r.UntilDate = "2025-01-12")).ResponseAsync, StatusCode.InvalidArgument, "until_date"),
+        ["import start: 401 days"] = new(c => c.Imports.StartImportAsync(Import(r => { r.FromDate = "2024-01-01"; r.UntilDate = "2025-02-04"; })).ResponseAsync, StatusCode.InvalidArgument, "until_date"),
+        ["import start: until in the future"] = new(c => c.Imports.StartImportAsync(Import(r => { r.FromDate = "2099-01-01"; r.UntilDate = "2099-01-02"; })).ResponseAsync, StatusCode.InvalidArgument, "until_date"),
+        ["import start: no request id"] = new(c => c.Imports.StartImportAsync(Import(r => r.RequestId = "")).ResponseAsync, StatusCode.InvalidArgument, "request_id"),
+        ["import start: request id not a uuid"] = new(c => c.Imports.StartImportAsync(Import(r => r.RequestId = "retry-1'; --")).ResponseAsync, StatusCode.InvalidArgument, "request_id"),
+        ["import start: request id reused for another import"] = new(c => c.Imports.StartImportAsync(Import(r => r.RequestId = BadInputFixture.FinishedJobRequestId)).ResponseAsync, StatusCode.AlreadyExists, $"importJobs/{BadInputFixture.FinishedJob}"),
+        ["import start: another client's department"] = new(c => c.Imports.StartImportAsync(Import(r => r.DepartmentIds.Add(BadInputFixture.OtherClientDepartment))).ResponseAsync, StatusCode.NotFound, $"departments/{BadInputFixture.OtherClientDepartment}"),
+        ["import start: another client"] = new(c => c.Imports.StartImportAsync(Import(r => { r.ClientId = 8; r.DepartmentIds[0] = BadInputFixture.OtherClientDepartment; })).ResponseAsync, StatusCode.NotFound, "clients/8"),
+        ["import start: POS import disabled"] = new(c => c.Imports.StartImportAsync(Import(_ => { })).ResponseAsync, StatusCode.FailedPrecondition, $"clients/{C}/settings/pos_import_enabled"),
+        ["import start: department without POS client number"] = new(c => c.Imports.StartImportAsync(Import(r => { r.ClientId = BadInputFixture.ImportClient; r.DepartmentIds[0] = BadInputFixture.DepartmentWithoutAccount; })).ResponseAsync,
+            StatusCode.FailedPrecondition, $"departments/{BadInputFixture.DepartmentWithoutAccount}/pos_client_number", ImportClientSupervisor),
+        ["import start: no ACTIVE connection"] = new(c => c.Imports.StartImportAsync(Import(r => { r.ClientId = BadInputFixture.ImportClient; r.DepartmentIds[0] = BadInputFixture.ImportDepartment; })).ResponseAsync,
+            StatusCode.FailedPrecondition, $"clients/{BadInputFixture.ImportClient}/lightspeed_accounts/9001", ImportClientSupervisor),
+        ["import start: by support"] = new(c => c.Imports.StartImportAsync(Import(_ => { })).ResponseAsync, StatusCode.PermissionDenied, "PERMISSION_DENIED", PosHostFixture.Token(PosRoles.Support)),
+        ["import get: empty job id"] = new(c => c.Imports.GetImportJobAsync(new()).ResponseAsync, StatusCode.InvalidArgument, "job_id"),
+        ["import get: malformed job id"] = new(c => c.Imports.GetImportJobAsync(new() { JobId = "../importJobs/*" }).ResponseAsync, StatusCode.InvalidArgument, "job_id"),
+        ["import get: unknown job"] = new(c => c.Imports.GetImportJobAsync(new() { JobId = UnknownJob }).ResponseAsync, StatusCode.NotFound, $"importJobs/{UnknownJob}"),
+        ["import get: another client's job"] = new(c => c.Imports.GetImportJobAsync(new() { JobId = BadInputFixture.OtherClientJob.ToString() }).ResponseAsync, StatusCode.NotFound, $"importJobs/{BadInputFixture.OtherClientJob}"),
+        ["import cancel: malformed job id"] = new(c => c.Imports.CancelImportJobAsync(new() { JobId = "{0f000000-0000-4000-8000-000000000007}" }).ResponseAsync, StatusCode.InvalidArgument, "job_id"),
+        ["import cancel: unknown job"] = new(c => c.Imports.CancelImportJobAsync(new() { JobId = UnknownJob }).ResponseAsync, StatusCode.NotFound, $"importJobs/{UnknownJob}"),
+        ["import cancel: another client's job"] = new(c => c.Imports.CancelImportJobAsync(new() { JobId = BadInputFixture.OtherClientJob.ToString() }).ResponseAsync, StatusCode.NotFound, $"importJobs/{BadInputFixture.OtherClientJob}"),
+        ["import cancel: finished job"] = new(c => c.Imports.CancelImportJobAsync(new() { JobId = BadInputFixture.FinishedJob.ToString() }).ResponseAsync, StatusCode.FailedPrecondition, $"importJobs/{BadInputFixture.FinishedJob}"),
+        ["import watch: malformed job id"] = new(c => WatchAsync(c, "not-a-job"), StatusCode.InvalidArgument, "job_id"),
+        ["import watch: unknown job"] = new(c => WatchAsync(c, UnknownJob), StatusCode.NotFound, $"importJobs/{UnknownJob}"),
+        ["import list: zero client"] = new(c => c.Imports.ListImportJobsAsync(new()).ResponseAsync, StatusCode.InvalidArgument, "client_id"),
+        ["import list: negative page size"] = new(c => c.Imports.ListImportJobsAsync(new() { ClientId = C, PageSize = -1 }).ResponseAsync, StatusCode.InvalidArgument, "page_size"),
+        ["import list: garbage page token"] = new(c => c.Imports.ListImportJobsAsync(new() { ClientId = C, PageToken = "not-a-token" }).ResponseAsync, StatusCode.InvalidArgument, "page_token"),
+        ["import list: huge page token"] = new(c => c.Imports.ListImportJobsAsync(new() { ClientId = C, PageToken = LongText }).ResponseAsync, StatusCode.InvalidArgument, "page_token"),
+        ["import list: unknown state"] = new(c => c.Imports.ListImportJobsAsync(new() { ClientId = C, State = (ImportJobState)42 }).ResponseAsync, StatusCode.InvalidArgument, "state"),
+        ["import list: another client"] = new(c => c.Imports.ListImportJobsAsync(new() { ClientId = 8 }).ResponseAsync, StatusCode.NotFound, "clients/8"),
 
         // Tokens
         ["token: expired"] = new(c => c.Settings.GetGeneralSettingsAsync(new() { ClientId = C }).ResponseAsync, StatusCode.Unauthenticated, null,
