@@ -37,6 +37,7 @@ public class PosHostFixture : IAsyncLifetime
     private WebApplication? _app;
     private string? _sharedConnectionString;
     private readonly List<GrpcChannel> _channels = [];
+    private readonly List<ServiceProvider> _clientProviders = [];
 
     public string ConnectionString { get; private set; } = "";
     /// <summary>The ports the host bound (it asks for any free port, so parallel fixtures never collide).</summary>
@@ -106,6 +107,7 @@ public class PosHostFixture : IAsyncLifetime
     public virtual async Task DisposeAsync()
     {
         foreach (var channel in _channels) channel.Dispose();
+        foreach (var provider in _clientProviders) await provider.DisposeAsync();
         if (_app is not null)
         {
             await _app.StopAsync();
@@ -138,9 +140,24 @@ public class PosHostFixture : IAsyncLifetime
         return channel;
     }
 
-    /// <summary>A client of <typeparamref name="TClient"/> over its own channel.</summary>
-    public TClient Client<TClient>(string? bearerToken, Transport transport = Transport.Native) where TClient : class =>
-        (TClient)Activator.CreateInstance(typeof(TClient), Channel(bearerToken, transport))!;
+    /// <summary>
+    /// A typed client from the .NET client library (clients/dotnet): the same DI registration, bearer token,
+    /// deadlines and read retries other services use. <see cref="Channel"/> stays for raw calls.
+    /// </summary>
+    public TClient Client<TClient>(string? bearerToken, Transport transport = Transport.Native) where TClient : class
+    {
+        var services = new ServiceCollection();
+        services.AddPosGrpcClient(options =>
+        {
+            if (transport == Transport.Native) options.Address = new Uri($"http://127.0.0.1:{GrpcPort}");
+            else options.GrpcWebAddress = new Uri($"http://127.0.0.1:{GrpcWebPort}");
+            options.UseGrpcWebText = transport == Transport.GrpcWebText;
+            if (bearerToken is not null) options.TokenProvider = _ => ValueTask.FromResult(bearerToken);
+        });
+        var provider = services.BuildServiceProvider();
+        lock (_clientProviders) _clientProviders.Add(provider);
+        return provider.GetRequiredService<TClient>();
+    }
 
     /// <summary>Direct access to the test's database, to seed and to check what was (not) written.</summary>
     public PosDbContext NewDbContext()
