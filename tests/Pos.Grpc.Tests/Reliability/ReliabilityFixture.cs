@@ -106,6 +106,7 @@ public class ReliabilityFixture : LightspeedSandboxFixture
         settings["Logging:LogLevel:Default"] = "Information";
         settings["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning";
         settings["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning";
+        settings["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning";
         return HostProcess.StartAsync(name, settings);
     }
 
