@@ -53,11 +53,15 @@ public sealed class PostgresServer
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Stops the cluster abruptly and starts it again on the same port (the fault tests' restart).</summary>
-    public async Task RestartAsync()
+    /// <summary>
+    /// Stops the cluster abruptly and starts it again on the same port (the fault tests' restart), after
+    /// <paramref name="downFor"/> if given: an outage longer than a blink.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan? downFor = null)
     {
         if (_dataDirectory is null) throw new InvalidOperationException("Only a cluster the tests started can be restarted.");
         await RunAsync("pg_ctl", $"-D {_dataDirectory} -m immediate -w stop");
+        if (downFor is { } pause) await Task.Delay(pause);
         await RunAsync("pg_ctl", StartArguments(_dataDirectory, Port));
     }
 
