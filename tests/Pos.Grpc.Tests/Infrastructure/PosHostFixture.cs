@@ -48,7 +48,7 @@ public class PosHostFixture : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        Postgres = await PostgresServer.GetAsync();
+        Postgres = await GetPostgresAsync();
         ConnectionString = _sharedConnectionString ?? await CreateDatabaseAsync();
         _app = PosHost.Build([], builder =>
         {
@@ -59,6 +59,9 @@ public class PosHostFixture : IAsyncLifetime
         if (WaitForMigratedDatabase) await WaitUntilMigratedAsync();
         await SeedAsync();
     }
+
+    /// <summary>The PostgreSQL server of the host: the run's shared one, unless a subclass brings its own.</summary>
+    protected virtual Task<PostgresServer> GetPostgresAsync() => PostgresServer.GetAsync();
 
     /// <summary>Data a fixture's tests share, written once after the host started.</summary>
     protected virtual Task SeedAsync() => Task.CompletedTask;
@@ -125,19 +128,24 @@ public class PosHostFixture : IAsyncLifetime
     /// <summary>A channel to the host that sends <paramref name="bearerToken"/> (none when null) on every call.</summary>
     public GrpcChannel Channel(string? bearerToken, Transport transport = Transport.Native)
     {
+        var channel = CreateChannel(transport == Transport.Native ? GrpcPort : GrpcWebPort, bearerToken, transport);
+        lock (_channels) _channels.Add(channel);
+        return channel;
+    }
+
+    /// <summary>A channel to a host on 127.0.0.1:<paramref name="port"/> (also one running as its own process). The caller disposes it.</summary>
+    public static GrpcChannel CreateChannel(int port, string? bearerToken, Transport transport = Transport.Native)
+    {
         HttpMessageHandler handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
         if (transport != Transport.Native)
             handler = new GrpcWebHandler(transport == Transport.GrpcWebText ? GrpcWebMode.GrpcWebText : GrpcWebMode.GrpcWeb, handler);
         if (bearerToken is not null) handler = new BearerTokenHandler(bearerToken) { InnerHandler = handler };
-        var port = transport == Transport.Native ? GrpcPort : GrpcWebPort;
-        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions
+        return GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions
         {
             HttpHandler = handler,
             HttpVersion = transport == Transport.Native ? HttpVersion.Version20 : HttpVersion.Version11,
             HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact,
         });
-        lock (_channels) _channels.Add(channel);
-        return channel;
     }
 
     /// <summary>

@@ -53,37 +53,53 @@ public sealed class PostgresServer
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Stops the cluster abruptly and starts it again on the same port (the fault tests' restart).</summary>
-    public async Task RestartAsync()
+    /// <summary>
+    /// Stops the cluster abruptly and starts it again on the same port (the fault tests' restart), after
+    /// <paramref name="downFor"/> if given: an outage longer than a blink.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan? downFor = null)
     {
         if (_dataDirectory is null) throw new InvalidOperationException("Only a cluster the tests started can be restarted.");
         await RunAsync("pg_ctl", $"-D {_dataDirectory} -m immediate -w stop");
+        if (downFor is { } pause) await Task.Delay(pause);
         await RunAsync("pg_ctl", StartArguments(_dataDirectory, Port));
     }
 
     private static async Task<PostgresServer> StartAsync()
     {
         var configured = Environment.GetEnvironmentVariable("POS_TEST_DATABASE");
-        PostgresServer server;
-        if (!string.IsNullOrEmpty(configured))
-        {
-            server = new PostgresServer(new NpgsqlConnectionStringBuilder(configured) { Database = "postgres" }, null);
-        }
-        else
-        {
-            var directory = Path.Combine(Path.GetTempPath(), $"pos-pg-{Environment.ProcessId}-{Guid.NewGuid():N}");
-            Directory.CreateDirectory(directory);
-            if (IsRoot()) await RunAsync("chown", $"postgres {directory}", asPostgres: false);
-            await RunAsync("initdb", $"-D {directory} -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 --no-sync");
-            var port = await StartOnFreePortAsync(directory);
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => StopCluster(directory);
-            server = new PostgresServer(new NpgsqlConnectionStringBuilder
-            {
-                Host = "127.0.0.1", Port = port, Username = "postgres", Database = "postgres", Pooling = true,
-            }, directory);
-        }
+        if (string.IsNullOrEmpty(configured)) return await StartPrivateAsync();
+        var server = new PostgresServer(new NpgsqlConnectionStringBuilder(configured) { Database = "postgres" }, null);
         await server.CreateTemplateAsync();
         return server;
+    }
+
+    /// <summary>
+    /// A cluster of the caller's own, never shared: for a test that restarts PostgreSQL, which would break every
+    /// other test class using the shared one. Always started here (POS_TEST_DATABASE cannot be restarted). The
+    /// caller stops it with <see cref="StopAsync"/>; it is stopped at process exit in any case.
+    /// </summary>
+    public static async Task<PostgresServer> StartPrivateAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"pos-pg-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        if (IsRoot()) await RunAsync("chown", $"postgres {directory}", asPostgres: false);
+        await RunAsync("initdb", $"-D {directory} -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 --no-sync");
+        var port = await StartOnFreePortAsync(directory);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopCluster(directory);
+        var server = new PostgresServer(new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1", Port = port, Username = "postgres", Database = "postgres", Pooling = true,
+        }, directory);
+        await server.CreateTemplateAsync();
+        return server;
+    }
+
+    /// <summary>Stops a cluster the tests started and deletes its files.</summary>
+    public Task StopAsync()
+    {
+        if (_dataDirectory is null) throw new InvalidOperationException("Only a cluster the tests started can be stopped.");
+        return Task.Run(() => StopCluster(_dataDirectory));
     }
 
     /// <summary>A port found free can be taken by someone else before PostgreSQL binds it: try a few.</summary>

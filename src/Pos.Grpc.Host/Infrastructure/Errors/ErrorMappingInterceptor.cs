@@ -96,6 +96,7 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
             AlreadyExistsException e => (Code.AlreadyExists, Any.Pack(new ResourceInfo { ResourceType = e.ResourceType, ResourceName = Cap(e.ResourceName), Description = Cap(e.Message) })),
             ConflictException => (Code.Aborted, null),
             PermissionDeniedException => (Code.PermissionDenied, null),
+            UnavailableException => (Code.Unavailable, null),
             _ => (Code.Internal, (Any?)null),
         };
         var status = Status(code, exception.Reason, exception.Message);

@@ -59,3 +59,6 @@ public sealed class ConflictException(string reason, string message) : PosExcept
 
 /// <summary>PERMISSION_DENIED: the caller is known but its roles do not allow this.</summary>
 public sealed class PermissionDeniedException(string message) : PosException("PERMISSION_DENIED", message);
+
+/// <summary>UNAVAILABLE: this instance cannot serve the call now (e.g. it is shutting down); the client retries, maybe elsewhere.</summary>
+public sealed class UnavailableException(string reason, string message) : PosException(reason, message);

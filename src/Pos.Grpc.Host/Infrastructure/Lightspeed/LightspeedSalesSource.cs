@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Pos.Grpc.Contracts.LightspeedAuth.V1;
 using Pos.Grpc.Host.Features.Imports.Engine;
 using Pos.Grpc.Host.Features.Imports.Numbers;
 using Pos.Grpc.Host.Features.LightspeedAuth;
@@ -40,11 +42,23 @@ public sealed class LightspeedSalesSource(IServiceScopeFactory scopes, Lightspee
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PosDbContext>();
-        var connection = await LightspeedConnections.FindActiveAsync(db, window.ClientId, window.AccountId, cancellationToken)
-            ?? throw new ImportUnitException("NO_ACTIVE_CONNECTION",
-                $"Lightspeed account {window.AccountId} has no ACTIVE connection for this client: authorise and activate it first.", permanent: true);
-        return new LightspeedConnection(connection.Id.ToString(), long.Parse(window.AccountId, CultureInfo.InvariantCulture));
+        var connection = await LightspeedConnections.FindActiveAsync(db, window.ClientId, window.AccountId, cancellationToken);
+        if (connection is not null) return new LightspeedConnection(connection.Id.ToString(), long.Parse(window.AccountId, CultureInfo.InvariantCulture));
+
+        // A connection that lost its authorisation (found out by this job's department before, or by another) gets the
+        // same reason as the department that found out: every department of the account fails for one cause, with one remedy.
+        var state = await db.LightspeedConnections.AsNoTracking()
+            .Where(c => c.ClientId == window.ClientId && c.AccountId == window.AccountId)
+            .Select(c => (int?)c.State)
+            .SingleOrDefaultAsync(cancellationToken);
+        if (state == (int)ConnectionState.ReauthorizationRequired) throw ReauthorizationRequired(null);
+        throw new ImportUnitException("NO_ACTIVE_CONNECTION",
+            $"Lightspeed account {window.AccountId} has no ACTIVE connection for this client: authorise and activate it first.", permanent: true);
     }
+
+    private static ImportUnitException ReauthorizationRequired(Exception? cause) =>
+        new("LIGHTSPEED_REAUTHORIZATION_REQUIRED",
+            "Lightspeed no longer accepts this connection's authorisation: the client must authorise SameSystem again.", permanent: true, cause);
 
     /// <summary>One step of the stream, with Lightspeed's failures translated for the import.</summary>
     private async Task<bool> NextAsync(IAsyncEnumerator<LightspeedSale> sales, LightspeedConnection connection, CancellationToken cancellationToken)
@@ -56,8 +70,7 @@ public sealed class LightspeedSalesSource(IServiceScopeFactory scopes, Lightspee
         catch (LightspeedReauthorizationRequiredException ex)
         {
             await health.MarkReauthorizationRequiredAsync(Guid.Parse(connection.ConnectionKey), ex.Message);
-            throw new ImportUnitException("LIGHTSPEED_REAUTHORIZATION_REQUIRED",
-                "Lightspeed no longer accepts this connection's authorisation: the client must authorise SameSystem again.", permanent: true, ex);
+            throw ReauthorizationRequired(ex);
         }
         catch (LightspeedAuthorizationException ex)
         {

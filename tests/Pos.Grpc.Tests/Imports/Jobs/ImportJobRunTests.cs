@@ -119,6 +119,23 @@ public sealed class ImportJobRunTests(RunningImportsFixture host) : IClassFixtur
     }
 
     [Fact]
+    public async Task Job_DatabaseUnreachableForMoreAttemptsThanADayHas_TheDayIsNotFailedButImported()
+    {
+        // PostgreSQL, not the day, is failing: giving up on the day (and recording that once the database is back)
+        // would end the job SUCCEEDED without it. Waiting for the database uses none of the day's 3 attempts.
+        await _seed.ReadyClientAsync(309, (30901, "3091"));
+        host.Importer.For(30901).FailWithUnreachableDatabase(5);
+
+        var jobId = await StartAsync(309, [30901], "2026-10-01", "2026-10-02");
+        var job = await host.WaitForStateAsync(jobId, ImportJobState.Succeeded);
+
+        Assert.Equal(2, job.DepartmentDaysDone);
+        Assert.Equal("[]", job.Errors.Replace(" ", ""));
+        Assert.Equal(6, host.Importer.Prepares(30901, ImportSeed.Day("2026-10-01")));
+        Assert.Equal([ImportSeed.Day("2026-10-01"), ImportSeed.Day("2026-10-02")], (await ValuesAsync(309, 30901)).Keys.Order());
+    }
+
+    [Fact]
     public async Task Job_TransientFailuresPastTheLimit_FailThatDayAndTheRestIsImported()
     {
         await _seed.ReadyClientAsync(305, (30501, "3051"));

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Pos.Grpc.Contracts.FieldMapping.V1;
 using Pos.Grpc.Host.Features.Imports.Engine;
 using Pos.Grpc.Host.Features.WeeklyBalance;
@@ -48,6 +50,8 @@ public sealed class TestDepartmentDayImporter : IDepartmentDayImporter
             throw new ImportUnitException(reason, $"Test failure of department {work.DepartmentId}.", permanent: true);
         if (behaviour.TakeTransientFailure())
             throw new ImportUnitException("TEST_TRANSIENT", "Test hiccup.", permanent: false);
+        if (behaviour.TakeDatabaseFailure())
+            throw new NpgsqlException("Failed to connect to 127.0.0.1:5432", new SocketException((int)SocketError.ConnectionRefused));
         return new TestPreparedDay(work)
         {
             SalesRead = SalesPerDay,
@@ -91,6 +95,7 @@ public sealed class TestDepartmentDayImporter : IDepartmentDayImporter
     {
         private readonly ConcurrentDictionary<DateOnly, Gate> _gates = new();
         private int _transientFailures;
+        private int _databaseFailures;
 
         public TimeSpan Delay { get; set; }
         public string? PermanentFailure { get; set; }
@@ -99,18 +104,25 @@ public sealed class TestDepartmentDayImporter : IDepartmentDayImporter
         /// <summary>The next <paramref name="times"/> attempts (of any of the department's days) fail transiently.</summary>
         public void FailTransiently(int times) => Interlocked.Exchange(ref _transientFailures, times);
 
+        /// <summary>The next <paramref name="times"/> attempts fail as if PostgreSQL were unreachable (as the setup query of a real day would).</summary>
+        public void FailWithUnreachableDatabase(int times) => Interlocked.Exchange(ref _databaseFailures, times);
+
         /// <summary>The day's fetch waits until the gate is released (or the unit's token is cancelled).</summary>
         public Gate BlockOn(DateOnly date) => _gates.GetOrAdd(date, _ => new Gate());
 
         internal Gate? GateOf(DateOnly date) => _gates.GetValueOrDefault(date);
 
-        internal bool TakeTransientFailure()
+        internal bool TakeTransientFailure() => Take(ref _transientFailures);
+
+        internal bool TakeDatabaseFailure() => Take(ref _databaseFailures);
+
+        private static bool Take(ref int counter)
         {
             while (true)
             {
-                var left = Volatile.Read(ref _transientFailures);
+                var left = Volatile.Read(ref counter);
                 if (left <= 0) return false;
-                if (Interlocked.CompareExchange(ref _transientFailures, left - 1, left) == left) return true;
+                if (Interlocked.CompareExchange(ref counter, left - 1, left) == left) return true;
             }
         }
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Pos.Grpc.Contracts.Imports.V1;
 using Pos.Grpc.Host.Features.Imports.Jobs;
 using Pos.Grpc.Host.Features.Imports.Progress;
+using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 
 namespace Pos.Grpc.Host.Features.Imports.Service;
@@ -14,11 +15,29 @@ namespace Pos.Grpc.Host.Features.Imports.Service;
 /// <see cref="ImportWatchOptions.HeartbeatInterval"/> of silence, and the end after the terminal state.
 /// A heartbeat re-reads too, so a missed notification delays a change by one heartbeat at most.
 /// The stream only reads: a watcher that leaves changes nothing.
+/// When the instance shuts down, the stream ends at once with UNAVAILABLE (the job goes on elsewhere; the client
+/// reconnects). Without this, the server's graceful stop would wait for every open stream, which lasts until the job
+/// ends: the instance would keep importing instead of handing the job over, and could be killed before releasing it.
 /// </summary>
-public sealed class ImportJobWatcher(ImportJobReader reader, IOptions<ImportWatchOptions> options)
+public sealed class ImportJobWatcher(ImportJobReader reader, IOptions<ImportWatchOptions> options, IHostApplicationLifetime lifetime)
 {
     /// <param name="signal">Subscribed before <paramref name="job"/> was read, so no change after the snapshot is missed.</param>
     public async Task WatchAsync(ImportJobEntity job, ImportSignal signal, IServerStreamWriter<WatchImportJobResponse> stream,
+        CancellationToken cancellationToken)
+    {
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        try
+        {
+            await StreamAsync(job, signal, stream, watching.Token);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new UnavailableException("SERVER_SHUTTING_DOWN",
+                "This server is shutting down; the job goes on. Reconnect to keep watching it.");
+        }
+    }
+
+    private async Task StreamAsync(ImportJobEntity job, ImportSignal signal, IServerStreamWriter<WatchImportJobResponse> stream,
         CancellationToken cancellationToken)
     {
         var heartbeat = options.Value.HeartbeatInterval;

@@ -126,7 +126,9 @@ public sealed class ImportJobRunner(
     {
         var work = new DepartmentDayWork(job.Id, job.ClientId, unit.DepartmentId, unit.Date, job.OverwriteApproved, job.CreatedBy);
         var settings = options.Value;
-        for (var attempt = 1; ; attempt++)
+        var attempt = 0;
+        var databaseOutages = 0;
+        while (true)
         {
             try
             {
@@ -139,8 +141,20 @@ public sealed class ImportJobRunner(
                     job.Id, unit.DepartmentId, Dates.ToWire(unit.Date), e.Reason, e.Message);
                 return await FailAsync(run, db, unit, wholeDepartment: true, e.Reason, e.Message);
             }
+            catch (Exception e) when (!run.Work.IsCancellationRequested && IsDatabaseOutage(e))
+            {
+                // PostgreSQL failed, not the day: waiting for it uses none of the day's attempts. Counting them would
+                // record the day as failed as soon as the database is back, and the job would end SUCCEEDED without
+                // it. Meanwhile the lease may run out; then the checkpoint (or the renewal) finds the job taken over
+                // and this run stops, and a shutdown ends the wait at once.
+                databaseOutages++;
+                logger.LogWarning("Import job {JobId}: department {DepartmentId} {Date} waits for the database ({Message})",
+                    job.Id, unit.DepartmentId, Dates.ToWire(unit.Date), e.Message);
+                await Task.Delay(settings.RetryBaseDelay * Math.Pow(2, Math.Min(databaseOutages - 1, 4)), run.BetweenUnits);
+            }
             catch (Exception e) when (!run.Work.IsCancellationRequested)
             {
+                attempt++;
                 var (reason, message) = e is ImportUnitException unitError
                     ? (unitError.Reason, unitError.Message)
                     : ("UNEXPECTED_ERROR", "An unexpected error occurred; it has been logged.");
@@ -293,6 +307,19 @@ public sealed class ImportJobRunner(
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Import job {JobId} ended {State}: {Done} days imported, {Failed} failed, {Pending} not done",
             run.JobId, (ImportJobState)state, done, failed, pending);
+    }
+
+    /// <summary>
+    /// PostgreSQL unreachable, restarting or refusing for now (Npgsql's transient failures, however EF wraps them):
+    /// a retry can succeed. Failures of the POS side arrive as <see cref="ImportUnitException"/> and are never this,
+    /// even when a socket error is their cause.
+    /// </summary>
+    private static bool IsDatabaseOutage(Exception exception)
+    {
+        if (exception is ImportUnitException) return false;
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+            if (e is Npgsql.NpgsqlException { IsTransient: true }) return true;
+        return false;
     }
 
     /// <summary>Locks the job row for the rest of the transaction if our lease still holds it.</summary>

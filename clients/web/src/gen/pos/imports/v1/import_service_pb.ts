@@ -789,7 +789,8 @@ export const ImportService: GenService<{
    * WatchImportJob streams the job: the current snapshot first, then every change,
    * a heartbeat at least every 15 s, ending after the terminal state.
    * Changes are coalesced to a few messages a second. Leaving the stream
-   * cancels nothing.
+   * cancels nothing. A server that shuts down ends the stream UNAVAILABLE
+   * while the job goes on elsewhere: reconnect to keep watching.
    *
    * @generated from rpc pos.imports.v1.ImportService.WatchImportJob
    */
