@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using Google.Protobuf.WellKnownTypes;
 using Pos.Grpc.Contracts.Departments.V1;
@@ -211,19 +210,7 @@ public sealed class ImportPageEndToEndTests(ImportPageEndToEndFixture host) : IC
 
         // Lightspeed: the supervisor asks for the URL, the merchant's browser consents in the simulator and comes
         // back to the host's callback; then SameSystem's integration contact activates the connection.
-        var auth = host.Client<LightspeedAuthService.LightspeedAuthServiceClient>(Supervisor);
-        var begin = await auth.BeginAuthorizationAsync(new() { ClientId = ClientId });
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
-        using var consent = await browser.GetAsync(begin.AuthorizationUrl);
-        Assert.Equal(HttpStatusCode.Redirect, consent.StatusCode);
-        using var callback = await browser.GetAsync(consent.Headers.Location);
-        Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
-        var connection = Assert.Single((await auth.ListConnectionsAsync(new() { ClientId = ClientId })).Connections);
-        Assert.Equal(ConnectionState.Authorized, connection.State);
-        var integrationContact = PosHostFixture.Token(PosRoles.IntegrationContact, subject: "ic-anna");
-        var active = (await host.Client<LightspeedAuthService.LightspeedAuthServiceClient>(integrationContact)
-            .ActivateConnectionAsync(new() { ConnectionId = connection.ConnectionId })).Connection;
-        Assert.Equal(ConnectionState.Active, active.State);
+        await host.ConnectLightspeedAsync(ClientId, LightspeedSandboxFixture.CopenhagenAccount, Supervisor, integrationContact: "ic-anna");
     }
 
     private static string Wire(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -1,4 +1,7 @@
+using System.Net;
 using System.Net.Http.Json;
+using Pos.Grpc.Contracts.LightspeedAuth.V1;
+using Pos.Grpc.Host.Infrastructure.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -58,6 +61,31 @@ public class LightspeedSandboxFixture : PosHostFixture
         await base.DisposeAsync();
         SimulatorAdmin?.Dispose();
         if (_simulator is not null) await _simulator.DisposeAsync();
+    }
+
+    private static readonly HttpClient Browser = new(new HttpClientHandler { AllowAutoRedirect = false });
+
+    /// <summary>
+    /// Design.md section 1 step 4 as people do it: the supervisor asks for the URL, the merchant's browser consents
+    /// in the simulator (account_id picks the account, as a real merchant logs into theirs) and lands on the host's
+    /// callback, then SameSystem's integration contact activates the connection. Returns the ACTIVE connection.
+    /// </summary>
+    public async Task<Connection> ConnectLightspeedAsync(long clientId, long accountId, string supervisorToken, string integrationContact = "ic-test")
+    {
+        var auth = Client<LightspeedAuthService.LightspeedAuthServiceClient>(supervisorToken);
+        var begin = await auth.BeginAuthorizationAsync(new() { ClientId = clientId });
+        using (var consent = await Browser.GetAsync($"{begin.AuthorizationUrl}&account_id={accountId}"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, consent.StatusCode);
+            using var callback = await Browser.GetAsync(consent.Headers.Location!);
+            Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
+        }
+        var connection = Assert.Single((await auth.ListConnectionsAsync(new() { ClientId = clientId })).Connections, c => c.AccountId == $"{accountId}");
+        Assert.Equal(ConnectionState.Authorized, connection.State);
+        var active = (await Client<LightspeedAuthService.LightspeedAuthServiceClient>(Token(PosRoles.IntegrationContact, subject: integrationContact))
+            .ActivateConnectionAsync(new() { ConnectionId = connection.ConnectionId })).Connection;
+        Assert.Equal(ConnectionState.Active, active.State);
+        return active;
     }
 
     public Task SetFaultsAsync(long accountId, object faults) =>

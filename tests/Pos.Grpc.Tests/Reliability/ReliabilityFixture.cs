@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using System.Web;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Pos.Grpc.Contracts.Departments.V1;
@@ -30,7 +28,6 @@ public class ReliabilityFixture : LightspeedSandboxFixture
     public static readonly long[] Accounts = [CopenhagenAccount, LondonAccount];
 
     private static readonly string IntegrationContact = Token(PosRoles.IntegrationContact, subject: "integration-contact");
-    private static readonly HttpClient Browser = new(new HttpClientHandler { AllowAutoRedirect = false });
 
     /// <summary>
     /// Engine timings scaled down so faults play out in seconds: a 3 s lease renewed every second (a dead instance's
@@ -168,22 +165,8 @@ public class ReliabilityFixture : LightspeedSandboxFixture
         return new ClientSetup(clientId, plan.Select(d => d.DepartmentId).ToArray(), connections);
     }
 
-    /// <summary>BeginAuthorization, the merchant's consent in the browser, CompleteAuthorization, then activation.</summary>
-    private async Task<string> ConnectAsync(long clientId, long account)
-    {
-        var auth = Client<LightspeedAuthService.LightspeedAuthServiceClient>(Supervisor(clientId));
-        var begin = await auth.BeginAuthorizationAsync(new() { ClientId = clientId });
-        // The simulator's consent page picks the account from account_id (a real merchant logs into theirs).
-        using var consent = await Browser.GetAsync($"{begin.AuthorizationUrl}&account_id={account}");
-        Assert.Equal(HttpStatusCode.Redirect, consent.StatusCode);
-        var query = HttpUtility.ParseQueryString(consent.Headers.Location!.Query);
-        var connection = (await auth.CompleteAuthorizationAsync(new() { Code = query["code"], State = query["state"] })).Connection;
-        Assert.Equal($"{account}", connection.AccountId);
-        var active = (await Client<LightspeedAuthService.LightspeedAuthServiceClient>(IntegrationContact)
-            .ActivateConnectionAsync(new() { ConnectionId = connection.ConnectionId })).Connection;
-        Assert.Equal(ConnectionState.Active, active.State);
-        return active.ConnectionId;
-    }
+    private async Task<string> ConnectAsync(long clientId, long account) =>
+        (await ConnectLightspeedAsync(clientId, account, Supervisor(clientId))).ConnectionId;
 
     public ImportService.ImportServiceClient Imports(ClientSetup client) => Client<ImportService.ImportServiceClient>(Supervisor(client.ClientId));
 

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -60,7 +59,6 @@ public sealed record PlannedShop(long ShopId, string TimeZone, decimal Tax1Rate,
 /// </summary>
 public sealed class EndToEndClient(EndToEndImportFixture host, long clientId)
 {
-    private static readonly HttpClient Browser = new(new HttpClientHandler { AllowAutoRedirect = false });
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
 
     public long ClientId { get; } = clientId;
@@ -157,20 +155,7 @@ public sealed class EndToEndClient(EndToEndImportFixture host, long clientId)
 
         // 4. The client consents in Lightspeed (the simulator's page consents at once; account_id picks the test's
         //    account), the browser lands on the host's callback, and an integration contact activates the connection.
-        var auth = host.Client<LightspeedAuthService.LightspeedAuthServiceClient>(supervisor);
-        var begin = await auth.BeginAuthorizationAsync(new() { ClientId = clientId });
-        using (var consent = await Browser.GetAsync($"{begin.AuthorizationUrl}&account_id={accountId}"))
-        {
-            Assert.Equal(HttpStatusCode.Redirect, consent.StatusCode);
-            using var callback = await Browser.GetAsync(consent.Headers.Location!);
-            Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
-        }
-        var connection = Assert.Single((await auth.ListConnectionsAsync(new() { ClientId = clientId })).Connections);
-        Assert.Equal((ConnectionState.Authorized, accountId.ToString()), (connection.State, connection.AccountId));
-        var integrationContact = host.Client<LightspeedAuthService.LightspeedAuthServiceClient>(
-            PosHostFixture.Token(PosRoles.IntegrationContact, subject: "ic-e2e"));
-        var active = (await integrationContact.ActivateConnectionAsync(new() { ConnectionId = connection.ConnectionId })).Connection;
-        Assert.Equal(ConnectionState.Active, active.State);
+        await host.ConnectLightspeedAsync(clientId, accountId, supervisor, integrationContact: "ic-e2e");
         return client;
     }
 
