@@ -51,7 +51,7 @@ public sealed class Layout
         $"({Departments.Count} departments), {SalesPerShopPerDay} sales per shop and day (simulator average)";
 }
 
-public sealed record ImportSample(TimeSpan Elapsed, long SalesRead, long RequestsMade, int DaysDone, double RssMb);
+public sealed record ImportSample(TimeSpan Elapsed, long SalesRead, long RequestsMade, int DaysDone, int DaysTotal, long RateLimitWaitMs, double RssMb);
 
 /// <summary>An import seen from outside: the final job, wall time from StartImport until the terminal state, samples on the way.</summary>
 public sealed record ImportRun(ImportJob Job, TimeSpan Wall, IReadOnlyList<ImportSample> Samples)
@@ -251,7 +251,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
             await Task.Delay(every);
             job = (await imports.GetImportJobAsync(new GetImportJobRequest { JobId = job.JobId })).Job;
             var p = job.Progress;
-            samples.Add(new ImportSample(stopwatch.Elapsed, p.SalesRead, p.RequestsMade, p.DepartmentDaysDone, Host.RssMb));
+            samples.Add(new ImportSample(stopwatch.Elapsed, p.SalesRead, p.RequestsMade, p.DepartmentDaysDone, p.DepartmentDaysTotal, p.RateLimitWaitMs, Host.RssMb));
             if (onSample is not null) await onSample(stopwatch.Elapsed);
             if (stopwatch.Elapsed - lastPrint > TimeSpan.FromSeconds(10))
             {

@@ -40,6 +40,25 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>The kernel's own peak (VmHWM) since start or the last reset, in MB.</summary>
     public double HighWaterMarkMb => ReadStatusKb("VmHWM") / 1024.0;
 
+    /// <summary>CPU time (user + system) the host used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{Pid}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                return TimeSpan.FromSeconds(ticks / 100.0);
+            }
+            catch (IOException)
+            {
+                return TimeSpan.Zero;
+            }
+        }
+    }
+
     /// <summary>Starts counting the peak afresh (also resets the kernel's VmHWM through clear_refs).</summary>
     public void ResetPeak()
     {
@@ -79,6 +98,10 @@ public sealed class HostProcess : IAsyncDisposable
             ["POS_Logging__Console__FormatterName"] = "simple",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string>()) environment[key] = value;
+        // BENCH_HOST_X=v in this process's environment becomes X=v in the host's (e.g. BENCH_HOST_DOTNET_PerfMapEnabled=1 for perf).
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+            if (variable.Key is string name && name.StartsWith("BENCH_HOST_", StringComparison.Ordinal))
+                environment[name["BENCH_HOST_".Length..]] = variable.Value as string ?? "";
         foreach (var (key, value) in environment) info.Environment[key] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the host.");
         // Keep its console drained (it would block on a full pipe); warnings and errors are echoed.
@@ -87,6 +110,7 @@ public sealed class HostProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var host = new HostProcess(process, grpcPort, webPort);
+        Console.Error.WriteLine($"  host process {process.Id} on ports {grpcPort} (gRPC) and {webPort} (gRPC-Web)");
         await host.WaitUntilServingAsync();
         return host;
     }
