@@ -9,6 +9,8 @@ public sealed class PacingProbe(BenchEnvironment env, double bucketSize, double 
     private readonly Dictionary<long, List<(TimeSpan At, long Requests)>> _samples = [];
     private readonly Dictionary<long, (long Requests, long RateLimited)> _before = [];
 
+    public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(3);
+
     public double DripPerSecond => dripPerSecond;
     public double MaxRequestsPerSecond => dripPerSecond / requestCost;
 
@@ -38,7 +40,10 @@ public sealed class PacingProbe(BenchEnvironment env, double bucketSize, double 
             var samples = _samples[account];
             // From the first sample at which the burst allowance (the bucket) is spent, to the last sample at which
             // the account still had work (its requests still grew afterwards): the import waits on the drip there.
-            var full = samples.FindIndex(s => s.Requests * requestCost >= bucketSize);
+            // The burst itself drains the bucket a little, so the window starts a few seconds later, when an import
+            // faster than the drip has surely filled it again: then the level is at the top at both ends of the window.
+            var spent = samples.FindIndex(s => s.Requests * requestCost >= bucketSize);
+            var full = spent < 0 ? -1 : samples.FindIndex(s => s.At >= samples[spent].At + SettleTime);
             var last = samples.FindLastIndex(s => s.Requests < samples[^1].Requests);
             if (full < 0 || last <= full)
             {
