@@ -9,8 +9,6 @@ public sealed class PacingProbe(BenchEnvironment env, double bucketSize, double 
     private readonly Dictionary<long, List<(TimeSpan At, long Requests)>> _samples = [];
     private readonly Dictionary<long, (long Requests, long RateLimited)> _before = [];
 
-    public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(3);
-
     public double DripPerSecond => dripPerSecond;
     public double MaxRequestsPerSecond => dripPerSecond / requestCost;
 
@@ -23,10 +21,16 @@ public sealed class PacingProbe(BenchEnvironment env, double bucketSize, double 
         }
     }
 
-    public async Task SampleAsync(TimeSpan at)
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+    /// <summary>Reads every account's counter, each timed when its answer arrived (not when the round began).</summary>
+    public async Task SampleAsync(TimeSpan _)
     {
         foreach (var account in env.Layout.AccountIds)
-            _samples[account].Add((at, (await env.SimulatorStatsAsync(account)).ApiRequests - _before[account].Requests));
+        {
+            var requests = (await env.SimulatorStatsAsync(account)).ApiRequests - _before[account].Requests;
+            _samples[account].Add((_clock.Elapsed, requests));
+        }
     }
 
     public sealed record AccountPacing(long AccountId, long Requests, long RateLimited, TimeSpan Window, double RequestsPerSecond, double Utilisation);
@@ -40,10 +44,12 @@ public sealed class PacingProbe(BenchEnvironment env, double bucketSize, double 
             var samples = _samples[account];
             // From the first sample at which the burst allowance (the bucket) is spent, to the last sample at which
             // the account still had work (its requests still grew afterwards): the import waits on the drip there.
-            // The burst itself drains the bucket a little, so the window starts a few seconds later, when an import
-            // faster than the drip has surely filled it again: then the level is at the top at both ends of the window.
-            var spent = samples.FindIndex(s => s.Requests * requestCost >= bucketSize);
-            var full = spent < 0 ? -1 : samples.FindIndex(s => s.At >= samples[spent].At + SettleTime);
+            // The window starts when the bucket is full: what was sent minus what dripped away since the first request
+            // reaches the size (the burst itself drains the bucket, so "sent as much as the size" is not yet full).
+            // Then the level is at the top at both ends of the window and the rate in between is the drip's.
+            var first = samples.FindIndex(s => s.Requests > 0);
+            var full = first < 0 ? -1 : samples.FindIndex(s =>
+                s.Requests * requestCost - dripPerSecond * (s.At - samples[first].At).TotalSeconds >= bucketSize - 2 * requestCost);
             var last = samples.FindLastIndex(s => s.Requests < samples[^1].Requests);
             if (full < 0 || last <= full)
             {

@@ -16,11 +16,11 @@ switch (options.Command)
     default:
         Console.Error.WriteLine("""
             Subcommands (options with their defaults):
-              import-throughput  --days 60 --accounts 2 --shops 2 --registers 2 --sales 400
-              import-memory      --small-days 40 --large-days 400 --sales 2500
-              pacing             --days 30 --sales 1500 --time-scale 20 --registers 2
-              watch-streams      --streams 1000 --days 300 --time-scale 10
-              year-scale         --days 365 --departments 20 --accounts 5 [--time-scale auto|N]
+              import-throughput  --days 120 --accounts 2 --shops 2 --registers 2 --sales 400
+              import-memory      --small-days 20 --large-days 200 --sales 2500 --accounts 2
+              pacing             --days 40 --sales 1500 --time-scale 20 --registers 2
+              watch-streams      --streams 1000 --days 400 --time-scale 8
+              year-scale         --days 365 --departments 20 --accounts 5 --registers 2 --sales 40 [--time-scale auto|N]
             """);
         return 2;
 }
