@@ -44,13 +44,12 @@ public sealed class PacingProbe(BenchEnvironment env, double bucketSize, double 
             var samples = _samples[account];
             // From the first sample at which the burst allowance (the bucket) is spent, to the last sample at which
             // the account still had work (its requests still grew afterwards): the import waits on the drip there.
-            // The window starts when the bucket is full: what was sent minus what dripped away since the first request
-            // reaches the size (the burst itself drains the bucket, so "sent as much as the size" is not yet full).
-            // Then the level is at the top at both ends of the window and the rate in between is the drip's.
-            var first = samples.FindIndex(s => s.Requests > 0);
-            var full = first < 0 ? -1 : samples.FindIndex(s =>
-                s.Requests * requestCost - dripPerSecond * (s.At - samples[first].At).TotalSeconds >= bucketSize - 2 * requestCost);
-            var last = samples.FindLastIndex(s => s.Requests < samples[^1].Requests);
+            // The steady middle of the account's work: from a quarter of its requests (and well past the burst the
+            // bucket allows at first) to 90 % of them. While the import waits on the drip and the bucket never runs
+            // empty, the slope there is the drip rate; capacity left unused (an empty bucket) shows as a lower slope.
+            var total = samples[^1].Requests;
+            var full = samples.FindIndex(s => s.Requests >= Math.Max(0.25 * total, 1.5 * bucketSize / requestCost));
+            var last = samples.FindIndex(s => s.Requests >= 0.9 * total);
             if (full < 0 || last <= full)
             {
                 results.Add(new AccountPacing(account, requests - _before[account].Requests, limited - _before[account].RateLimited, TimeSpan.Zero, double.NaN, double.NaN));
@@ -65,7 +64,7 @@ public sealed class PacingProbe(BenchEnvironment env, double bucketSize, double 
 
     public static void PrintTable(IReadOnlyList<AccountPacing> accounts, PacingProbe probe)
     {
-        Console.WriteLine("| account | requests | 429s (simulator) | rate-limited window s | requests/s sustained | max requests/s (drip ÷ cost) | of drip |");
+        Console.WriteLine("| account | requests | 429s (simulator) | measured window s (25 %..90 % of its requests) | requests/s sustained | max requests/s (drip ÷ cost) | of drip |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var a in accounts)
             Console.WriteLine($"| {a.AccountId} | {Bench.F(a.Requests)} | {a.RateLimited} | {Bench.F(a.Window.TotalSeconds, 1)} | " +
