@@ -53,7 +53,7 @@ public static class YearScale
         Console.WriteLine();
         Console.WriteLine($"### year-scale ({machine})");
         Console.WriteLine();
-        Console.WriteLine($"Ran: `year-scale {options}` → {layout.Describe()}; {days} days {from:yyyy-MM-dd}..{until:yyyy-MM-dd}.");
+        Console.WriteLine($"Ran: `{options}` → {layout.Describe()}; {days} days {from:yyyy-MM-dd}..{until:yyyy-MM-dd}.");
         Console.WriteLine();
         Console.WriteLine("Phase 1, simulator rate limit off:");
         Console.WriteLine();
