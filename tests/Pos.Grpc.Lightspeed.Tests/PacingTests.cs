@@ -97,3 +97,38 @@ public sealed class PacingTests(SmallBucketSimulator fixture) : IClassFixture<Sm
         foreach (var r in responses) r.Dispose();
     }
 }
+
+/// <summary>A simulator whose bucket never refuses and always reports level 0 (RateLimit:Enabled=false).</summary>
+public sealed class UnlimitedSimulator : SimulatorFixture
+{
+    protected override void Configure(SimulatorOptions options) => options.RateLimit.Enabled = false;
+}
+
+public sealed class ServerLevelTests(UnlimitedSimulator fixture) : IClassFixture<UnlimitedSimulator>, IAsyncLifetime
+{
+    private readonly SimulatorServer _sim = fixture.Server;
+    private LightspeedClientHarness _client = null!;
+
+    public Task InitializeAsync()
+    {
+        _client = new LightspeedClientHarness(_sim, new() { ["MaxRateLimitRetries"] = "0" });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _client.DisposeAsync();
+
+    [Fact]
+    public async Task ServerReportsAnEmptyBucket_ThePacerBelievesIt_AndNeverWaits()
+    {
+        var account = await _sim.CreateAccountAsync();
+        var c = await _client.ConnectAsync(account);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        // 150 requests are far more than the assumed initial bucket (60) holds; only the server's "0/size" can let them through unpaced.
+        for (var i = 0; i < 150; i++) await _client.Api.GetShopsAsync(c, timeout.Token);
+
+        var totals = _client.Api.GetAccountTotals(account);
+        Assert.Equal(150, totals.Requests);
+        Assert.Equal(TimeSpan.Zero, totals.RateLimitWait);
+    }
+}

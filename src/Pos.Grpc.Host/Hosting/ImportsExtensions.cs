@@ -28,6 +28,8 @@ public static class ImportsExtensions
         services.AddScoped<ImportJobReader>();
         services.AddScoped<ImportJobStarter>();
         services.AddScoped<ImportJobWatcher>();
+        // One read of a job per change, shared by every stream watching it.
+        services.AddSingleton<ImportJobSnapshots>();
 
         // One LISTEN connection per instance, shared by every watcher and idle worker through the hub.
         services.AddSingleton<ImportProgressHub>();

@@ -19,14 +19,20 @@ public sealed class LightspeedPacerRegistry(IOptions<LightspeedOptions> options)
         _pacers.GetOrAdd(accountId, _ => new LightspeedAccountPacer(options.Value));
 }
 
-/// <summary>A granted request start: how long it waited and how many drips it reserved.</summary>
-public readonly record struct PacerReservation(TimeSpan Waited, double Cost);
+/// <summary>A granted request start: how long it waited, how many drips it reserved, and its place in the start order.</summary>
+public readonly record struct PacerReservation(TimeSpan Waited, double Cost, long Sequence = 0);
 
 /// <summary>
 /// Client side of Lightspeed's leaky bucket. It mirrors the server's level from the X-LS-API-Bucket-Level and
 /// X-LS-API-Drip-Rate headers, drains it locally between responses, and delays each request start until
 /// level + cost fits below the bucket size. Request starts are serialized per account so that parallel
 /// callers cannot all see the same free room and overflow it together.
+/// <para>The server's level is the truth: a response replaces the local estimate by the level it reports plus the
+/// requests still in flight. Only an answer that is older than one already applied (responses of parallel requests
+/// can arrive out of order) is ignored, since it shows a level from before requests the server has since counted.
+/// Keeping the higher local running total instead would never let the estimate fall below "everything we sent,
+/// drained at the drip rate": a level the server reports lower (a cheaper request than reserved, a bucket that
+/// drains faster, no limit at all) would then leave capacity unused.</para>
 /// </summary>
 public sealed class LightspeedAccountPacer
 {
@@ -40,6 +46,8 @@ public sealed class LightspeedAccountPacer
     private double _lastCost = 1;
     private double _inFlightCost;
     private long _blockedUntil;
+    private long _nextSequence;
+    private long _appliedSequence = -1;
 
     internal LightspeedAccountPacer(LightspeedOptions options)
     {
@@ -85,7 +93,7 @@ public sealed class LightspeedAccountPacer
                         _level = level + effectiveCost;
                         _levelAt = now;
                         _inFlightCost += effectiveCost;
-                        return new PacerReservation(waited, effectiveCost);
+                        return new PacerReservation(waited, effectiveCost, _nextSequence++);
                     }
                     // Sleep a little past the computed point: the server drains in its own clock.
                     delay = TimeSpan.FromSeconds(seconds + 0.01);
@@ -113,12 +121,14 @@ public sealed class LightspeedAccountPacer
             if (parts is not { Length: 2 } || TryNumber(parts[0]) is not { } level || TryNumber(parts[1]) is not { } size
                 || size <= 0)
                 return;
-            // The server's level plus what we sent that it may not have counted yet, or our own running total
-            // if that is higher (requests race each other to the server): erring high only costs a little speed.
-            var now = Stopwatch.GetTimestamp();
-            _level = Math.Max(level + _inFlightCost, DrainedLevel(now));
-            _levelAt = now;
             _size = size;
+            // An answer to a request started before one whose answer was already applied: its level is stale.
+            if (reservation.Sequence < _appliedSequence) return;
+            _appliedSequence = reservation.Sequence;
+            // The server's level plus what we sent that it may not have counted yet (erring high: some of it may
+            // already be in the reported level). The level drained a little since the server measured it: high again.
+            _level = level + _inFlightCost;
+            _levelAt = Stopwatch.GetTimestamp();
         }
     }
 

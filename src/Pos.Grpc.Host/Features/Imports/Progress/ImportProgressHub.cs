@@ -12,6 +12,7 @@ public sealed class ImportProgressHub
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, HashSet<ImportSignal>> _byJob = [];
+    private readonly Dictionary<Guid, long> _lastChange = [];
     private readonly HashSet<ImportSignal> _queued = [];
 
     public ImportSignal SubscribeToJob(Guid jobId)
@@ -32,10 +33,23 @@ public sealed class ImportProgressHub
         return signal;
     }
 
+    /// <summary>
+    /// When (Stopwatch timestamp) the last change notification of a watched job arrived; 0 when none since it is
+    /// watched. A read of the job that starts after this instant shows that change.
+    /// </summary>
+    public long LastChangeOf(Guid jobId)
+    {
+        lock (_gate) return _lastChange.GetValueOrDefault(jobId);
+    }
+
     public void PublishJobChanged(Guid jobId)
     {
         ImportSignal[] targets;
-        lock (_gate) targets = _byJob.TryGetValue(jobId, out var set) ? [.. set] : [];
+        lock (_gate)
+        {
+            targets = _byJob.TryGetValue(jobId, out var set) ? [.. set] : [];
+            if (targets.Length > 0) _lastChange[jobId] = System.Diagnostics.Stopwatch.GetTimestamp();
+        }
         foreach (var signal in targets) signal.Set();
     }
 
@@ -50,7 +64,12 @@ public sealed class ImportProgressHub
     public void PublishAll()
     {
         ImportSignal[] targets;
-        lock (_gate) targets = [.. _byJob.Values.SelectMany(s => s), .. _queued];
+        lock (_gate)
+        {
+            targets = [.. _byJob.Values.SelectMany(s => s), .. _queued];
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            foreach (var jobId in _byJob.Keys) _lastChange[jobId] = now;
+        }
         foreach (var signal in targets) signal.Set();
     }
 
@@ -58,7 +77,11 @@ public sealed class ImportProgressHub
     {
         lock (_gate)
         {
-            if (_byJob.TryGetValue(jobId, out var set) && set.Remove(signal) && set.Count == 0) _byJob.Remove(jobId);
+            if (_byJob.TryGetValue(jobId, out var set) && set.Remove(signal) && set.Count == 0)
+            {
+                _byJob.Remove(jobId);
+                _lastChange.Remove(jobId);
+            }
         }
     }
 }
@@ -66,6 +89,9 @@ public sealed class ImportProgressHub
 /// <summary>A coalescing signal: any number of <see cref="Set"/> calls before a wait make one wake-up.</summary>
 public sealed class ImportSignal(Action<ImportSignal> unsubscribe) : IDisposable
 {
+    /// <summary>When (Stopwatch timestamp) the subscription began: a read started after it misses no change since.</summary>
+    public long SubscribedAt { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
     {
         FullMode = BoundedChannelFullMode.DropWrite,
