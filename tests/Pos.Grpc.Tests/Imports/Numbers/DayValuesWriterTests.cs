@@ -50,7 +50,7 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
     }
 
     private PosDepartmentDayImporter Importer(ISalesSource source) =>
-        new(host.Services.GetRequiredService<IServiceScopeFactory>(), source, new DayValuesWriter(_clock));
+        new(host.Services.GetRequiredService<Pos.Grpc.Host.Infrastructure.Caching.ClientConfigurationCache>(), source, new DayValuesWriter(_clock));
 
     private async Task<(PreparedDay Prepared, DayWriteResult Result)> ImportAsync(ISalesSource source, long clientId, long departmentId,
         bool overwriteApproved = false, Guid? jobId = null, string date = Date)
@@ -175,6 +175,8 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
             var transactions = await db.WeeklyBalanceFields.SingleAsync(f => f.Id == 50303);
             transactions.SplitIntoIntervals = false;
             await db.SaveChangesAsync();
+            // Written behind the API's back: tell the configuration cache, as the API's own writes do.
+            host.Services.GetRequiredService<Pos.Grpc.Host.Infrastructure.Caching.ClientConfigurationCache>().Invalidate(503);
         }
 
         // Now the 14:30 sale is gone (say it was voided) and a refund of 20 arrived at 10:50.
@@ -398,6 +400,7 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
     {
         var services = new ServiceCollection();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Pos.Grpc.Host.Infrastructure.Caching.ClientConfigurationCache>();
         services.AddSingleton<ISalesSource>(new InMemorySalesSource([]));
         services.AddImportNumbers();
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

@@ -1,7 +1,6 @@
-using Microsoft.EntityFrameworkCore;
 using Pos.Grpc.Host.Domain;
 using Pos.Grpc.Host.Features.Imports.Engine;
-using Pos.Grpc.Host.Features.Settings;
+using Pos.Grpc.Host.Infrastructure.Caching;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 
@@ -12,7 +11,7 @@ namespace Pos.Grpc.Host.Features.Imports.Numbers;
 /// setup, streams the local day's sales from <see cref="ISalesSource"/> into a <see cref="DayAggregator"/>
 /// (never holding the sales), and <see cref="WriteAsync"/> hands the numbers to <see cref="DayValuesWriter"/>.
 /// </summary>
-public sealed class PosDepartmentDayImporter(IServiceScopeFactory scopes, ISalesSource salesSource, DayValuesWriter writer)
+public sealed class PosDepartmentDayImporter(ClientConfigurationCache configurations, ISalesSource salesSource, DayValuesWriter writer)
     : IDepartmentDayImporter
 {
     public async Task<PreparedDay> PrepareAsync(DepartmentDayWork work, CancellationToken cancellationToken)
@@ -52,24 +51,17 @@ public sealed class PosDepartmentDayImporter(IServiceScopeFactory scopes, ISales
     }
 
     /// <summary>
-    /// The department with its registers, the client's settings and mapped fields: three small queries on a
-    /// context of its own, released before the POS is read, so no connection is held during the fetch.
+    /// The department with its registers, the client's settings and mapped fields, from the configuration cache
+    /// (every change to them invalidates it on every instance): a long import reads them once, not per day.
     /// </summary>
     private async Task<DepartmentSetup> LoadSetupAsync(DepartmentDayWork work, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PosDbContext>();
-        var department = await db.Departments.AsNoTracking().Include(d => d.Registers)
-            .SingleOrDefaultAsync(d => d.Id == work.DepartmentId, cancellationToken);
+        var configuration = await configurations.GetAsync(work.ClientId, cancellationToken);
         // A department of another client is as absent as a deleted one: the job must not touch it.
-        if (department is null || department.ClientId != work.ClientId)
-            throw new ImportUnitException("DEPARTMENT_NOT_FOUND", $"Department {work.DepartmentId} of client {work.ClientId} does not exist.", permanent: true);
-        var settings = await db.GetOrDefaultAsync(work.ClientId, cancellationToken);
-        var fields = await db.WeeklyBalanceFields.AsNoTracking()
-            .Where(f => f.ClientId == work.ClientId && f.PosFieldType != null)
-            .OrderBy(f => f.Id)
-            .ToListAsync(cancellationToken);
-        return new DepartmentSetup(department, settings, fields);
+        var department = configuration.Departments.FirstOrDefault(d => d.Id == work.DepartmentId)
+            ?? throw new ImportUnitException("DEPARTMENT_NOT_FOUND", $"Department {work.DepartmentId} of client {work.ClientId} does not exist.", permanent: true);
+        var fields = configuration.Fields.Where(f => f.PosFieldType != null).ToList();
+        return new DepartmentSetup(department, configuration.Settings, fields);
     }
 
     private sealed record DepartmentSetup(DepartmentEntity Department, GeneralSettingsEntity Settings, IReadOnlyList<WeeklyBalanceFieldEntity> Fields);
