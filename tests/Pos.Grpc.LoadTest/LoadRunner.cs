@@ -11,7 +11,7 @@ public sealed record LoadResult(string Name, int Requests, int Errors, TimeSpan 
 
 /// <summary>
 /// Closed-loop load (a fixed number of callers, each sending as fast as answers come) to find throughput,
-/// and open-loop load (a fixed request rate) to read latency at a given load. Bounded in time; stops by itself.
+/// and fixed-rate load to read latency at a given load. Bounded in time; stops by itself.
 /// </summary>
 public static class LoadRunner
 {
@@ -35,32 +35,38 @@ public static class LoadRunner
         return Summarise(name, latencies.SelectMany(l => l).ToList(), errors, stopwatch.Elapsed);
     }
 
-    public static async Task<LoadResult> OpenLoopAsync(string name, double requestsPerSecond, TimeSpan duration, Func<int, Task> call)
+    /// <summary>
+    /// Latency at a fixed request rate: <paramref name="callers"/> callers share the schedule (request i is due at
+    /// i / rate and belongs to caller i % callers); each sends its requests when due and waits for the answer, so the
+    /// number in flight stays bounded as in a real client pool. Two views of the same run: from when each request was
+    /// due (a caller running late counts against the service) and from when it was sent (the service's latency).
+    /// </summary>
+    public static async Task<(LoadResult FromDue, LoadResult FromSend)> FixedRateAsync(string name, double requestsPerSecond, int callers,
+        TimeSpan duration, Func<int, Task> call)
     {
         await WarmUpAsync(call);
         var total = (int)(requestsPerSecond * duration.TotalSeconds);
-        var latencies = new double[total];
+        var fromDue = new double[total];
+        var fromSend = new double[total];
         var errors = 0;
         var stopwatch = Stopwatch.StartNew();
-        var inFlight = new List<Task>(total);
-        for (var i = 0; i < total; i++)
+        await Task.WhenAll(Enumerable.Range(0, callers).Select(caller => Task.Run(async () =>
         {
-            var due = TimeSpan.FromSeconds(i / requestsPerSecond);
-            var wait = due - stopwatch.Elapsed;
-            if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
-            var index = i;
-            // Latency is measured from when the request was due, so a late sender counts against the service
-            // (no coordinated omission).
-            var dueTimestamp = due;
-            inFlight.Add(Task.Run(async () =>
+            for (var i = caller; i < total; i += callers)
             {
-                try { await call(index); }
+                var due = TimeSpan.FromSeconds(i / requestsPerSecond);
+                var wait = due - stopwatch.Elapsed;
+                if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
+                var sent = stopwatch.Elapsed;
+                try { await call(i); }
                 catch { Interlocked.Increment(ref errors); }
-                latencies[index] = (stopwatch.Elapsed - dueTimestamp).TotalMilliseconds;
-            }));
-        }
-        await Task.WhenAll(inFlight);
-        return Summarise(name, latencies.ToList(), errors, stopwatch.Elapsed);
+                var done = stopwatch.Elapsed;
+                fromDue[i] = (done - due).TotalMilliseconds;
+                fromSend[i] = (done - sent).TotalMilliseconds;
+            }
+        })));
+        return (Summarise(name + ", from due time", fromDue.ToList(), errors, stopwatch.Elapsed),
+            Summarise(name + ", from send", fromSend.ToList(), errors, stopwatch.Elapsed));
     }
 
     private static async Task WarmUpAsync(Func<int, Task> call)

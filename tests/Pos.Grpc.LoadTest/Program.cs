@@ -47,8 +47,9 @@ var results = new List<LoadResult>
 double Rps(string name) => results.Single(r => r.Name == name).RequestsPerSecond;
 var halfSettings = Rps("GetGeneralSettings (gRPC)") / 2;
 var halfList = Rps("ListDepartments, 20 (gRPC)") / 2;
-results.Add(await LoadRunner.OpenLoopAsync($"GetGeneralSettings at {halfSettings:N0}/s (half its max)", halfSettings, duration, getSettings));
-results.Add(await LoadRunner.OpenLoopAsync($"ListDepartments at {halfList:N0}/s (half its max)", halfList, duration, listDepartments));
+var (settingsDue, settingsSent) = await LoadRunner.FixedRateAsync($"GetGeneralSettings at {halfSettings:N0}/s (half its max)", halfSettings, callers, duration, getSettings);
+var (listDue, listSent) = await LoadRunner.FixedRateAsync($"ListDepartments at {halfList:N0}/s (half its max)", halfList, callers, duration, listDepartments);
+results.AddRange([settingsDue, settingsSent, listDue, listSent]);
 
 Console.WriteLine();
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -59,7 +60,8 @@ Console.WriteLine();
 Console.WriteLine($"GetGeneralSettings / bare hello (gRPC):  {Rps("GetGeneralSettings (gRPC)") / Rps("bare hello (gRPC)"):P0}  (target >= 50%)");
 Console.WriteLine($"ListDepartments / bare hello (gRPC):     {Rps("ListDepartments, 20 (gRPC)") / Rps("bare hello (gRPC)"):P0}  (target >= 50%)");
 Console.WriteLine($"GetGeneralSettings gRPC-Web / gRPC:      {Rps("GetGeneralSettings (gRPC-Web)") / Rps("GetGeneralSettings (gRPC)"):P0}  (target >= 50%)");
-Console.WriteLine($"p99 at half load: settings {results[^2].P99Ms:N2} ms, departments {results[^1].P99Ms:N2} ms  (target < 10 ms)");
+Console.WriteLine($"p99 at half load, from send: settings {settingsSent.P99Ms:N2} ms, departments {listSent.P99Ms:N2} ms  (target < 10 ms)");
+Console.WriteLine($"p99 at half load, from due time: settings {settingsDue.P99Ms:N2} ms, departments {listDue.P99Ms:N2} ms  (includes the load generator's lateness)");
 
 await bare.StopAsync();
 await host.DisposeAsync();
