@@ -77,11 +77,11 @@ public sealed class BenchEnvironment : IAsyncDisposable
     public string ConnectionString { get; private set; } = "";
     public Uri SimulatorUrl { get; private set; } = null!;
     public HttpClient SimulatorAdmin { get; private set; } = null!;
-    public HostProcess Host { get; private set; } = null!;
+    public MeasuredHost Host { get; private set; } = null!;
     public SimulatorOptions SimulatorOptions { get; private set; } = null!;
     public Layout Layout { get; private set; } = null!;
 
-    public static async Task<BenchEnvironment> StartAsync(SimulatorOptions simulator, Layout layout, IDictionary<string, string>? hostEnvironment = null)
+    public static async Task<BenchEnvironment> StartAsync(SimulatorOptions simulator, Layout layout)
     {
         var env = new BenchEnvironment { SimulatorOptions = simulator, Layout = layout };
         env.Postgres = await PostgresServer.GetAsync();
@@ -91,7 +91,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
         var address = env._simulator.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         env.SimulatorUrl = new Uri(address.Replace("0.0.0.0", "127.0.0.1"));
         env.SimulatorAdmin = new HttpClient { BaseAddress = env.SimulatorUrl };
-        env.Host = await HostProcess.StartAsync(env.ConnectionString, env.SimulatorUrl, hostEnvironment);
+        env.Host = await MeasuredHost.StartAsync(env.ConnectionString, env.SimulatorUrl);
         await env.RegisterOAuthClientAsync();
         await env.DefineAccountsAsync();
         await env.SeedClientAsync();
@@ -100,10 +100,10 @@ public sealed class BenchEnvironment : IAsyncDisposable
     }
 
     /// <summary>Replaces the host process by a fresh one on the same database (memory measured from a clean start).</summary>
-    public async Task RestartHostAsync(IDictionary<string, string>? hostEnvironment = null)
+    public async Task RestartHostAsync()
     {
         await Host.DisposeAsync();
-        Host = await HostProcess.StartAsync(ConnectionString, SimulatorUrl, hostEnvironment);
+        Host = await MeasuredHost.StartAsync(ConnectionString, SimulatorUrl);
         await RegisterOAuthClientAsync();
     }
 

@@ -34,7 +34,7 @@ public static class ImportMemory
         Console.WriteLine($"### import-memory ({machine})");
         Console.WriteLine();
         Console.WriteLine($"{layout.Describe()}; simulator rate limit off; each import in a fresh host process (Server GC, as shipped); " +
-            $"RSS sampled every {HostProcess.SampleInterval.TotalMilliseconds:N0} ms from /proc/<pid>/status.");
+            $"RSS sampled every {MeasuredHost.SampleInterval.TotalMilliseconds:N0} ms from /proc/<pid>/status.");
         Console.WriteLine();
         Console.WriteLine("| import | days | department-days | sales | seconds | sales/s | RSS idle MB | peak RSS MB | VmHWM MB | RSS at ¼ / ½ / ¾ / end MB |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");

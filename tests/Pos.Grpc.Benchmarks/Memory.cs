@@ -3,7 +3,7 @@ namespace Pos.Grpc.Benchmarks;
 /// <summary>How the host's memory went during one import: from a fresh process, sampled every 100 ms.</summary>
 public sealed record MemoryProfile(double StartRssMb, double PeakRssMb, double HighWaterMarkMb, double EndRssMb, IReadOnlyList<double> RssAtQuarters)
 {
-    public static MemoryProfile Of(double startRssMb, HostProcess host, ImportRun run)
+    public static MemoryProfile Of(double startRssMb, MeasuredHost host, ImportRun run)
     {
         // RSS when a quarter, half, three quarters and all of the department-days were done.
         var quarters = new List<double>();

@@ -128,7 +128,7 @@ public static class WatchStreams
     }
 
     /// <summary>Average RSS over a short while (the GC makes single readings jumpy).</summary>
-    private static async Task<double> SteadyRssAsync(HostProcess host, TimeSpan over)
+    private static async Task<double> SteadyRssAsync(MeasuredHost host, TimeSpan over)
     {
         var readings = new List<double>();
         var stopwatch = Stopwatch.StartNew();

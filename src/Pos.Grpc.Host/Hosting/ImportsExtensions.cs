@@ -10,6 +10,7 @@ using Pos.Grpc.Host.Features.Imports.Progress;
 using Pos.Grpc.Host.Features.Imports.Scheduling;
 using Pos.Grpc.Host.Features.Imports.Service;
 using Pos.Grpc.Host.Features.Imports.Workers;
+using Pos.Grpc.Host.Infrastructure.Notifications;
 
 namespace Pos.Grpc.Host;
 
@@ -33,7 +34,7 @@ public static class ImportsExtensions
 
         // One LISTEN connection per instance, shared by every watcher and idle worker through the hub.
         services.AddSingleton<ImportProgressHub>();
-        services.AddHostedService<ImportProgressListener>();
+        services.AddSingleton<INotificationHandler>(sp => sp.GetRequiredService<ImportProgressHub>());
 
         services.AddSingleton<ImportLeases>();
         services.AddSingleton<ImportJobRunner>();

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pos.Grpc.Host.Infrastructure.Caching;
+using Pos.Grpc.Host.Infrastructure.Notifications;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 
 namespace Pos.Grpc.Host;
@@ -18,8 +19,9 @@ public static class PersistenceExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DatabaseState>();
         builder.Services.AddSingleton<ClientConfigurationCache>();
+        builder.Services.AddSingleton<INotificationHandler>(sp => sp.GetRequiredService<ClientConfigurationCache>());
         builder.Services.AddSingleton<ClientConfigurationChanges>();
-        builder.Services.AddHostedService<ClientConfigurationListener>();
+        builder.Services.AddHostedService<PostgresNotificationListener>();
         if (builder.Configuration.GetValue("Database:MigrateOnStartup", true))
             builder.Services.AddHostedService<DatabaseMigrator>();
         else

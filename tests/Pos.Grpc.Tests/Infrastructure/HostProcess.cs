@@ -48,12 +48,14 @@ public sealed class HostProcess : IAsyncDisposable
     /// Starts the host with <paramref name="settings"/> (configuration keys such as "Imports:Workers:Slots", turned into
     /// POS_Imports__Workers__Slots) on two free ports, and returns once its health check answers SERVING. A port found
     /// free can be taken before the host binds it, so a start that dies early is retried on other ports.
+    /// <paramref name="environment"/> adds raw environment variables (e.g. DOTNET_ ones for a profiler).
     /// </summary>
-    public static async Task<HostProcess> StartAsync(string name, IReadOnlyDictionary<string, string?> settings)
+    public static async Task<HostProcess> StartAsync(string name, IReadOnlyDictionary<string, string?> settings,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var host = Launch(name, settings, PostgresServer.FreeTcpPort(), PostgresServer.FreeTcpPort());
+            var host = Launch(name, settings, environment ?? new Dictionary<string, string>(), PostgresServer.FreeTcpPort(), PostgresServer.FreeTcpPort());
             try
             {
                 await host.WaitUntilServingAsync();
@@ -71,7 +73,8 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    private static HostProcess Launch(string name, IReadOnlyDictionary<string, string?> settings, int grpcPort, int grpcWebPort)
+    private static HostProcess Launch(string name, IReadOnlyDictionary<string, string?> settings, IReadOnlyDictionary<string, string> environment,
+        int grpcPort, int grpcWebPort)
     {
         var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Pos.Grpc.Host"))
         {
@@ -89,6 +92,7 @@ public sealed class HostProcess : IAsyncDisposable
         info.Environment["POS_Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
         foreach (var (key, value) in settings)
             info.Environment["POS_" + key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        foreach (var (key, value) in environment) info.Environment[key] = value;
         info.Environment["POS_Ports__BindAddress"] = "127.0.0.1";
         info.Environment["POS_Ports__GrpcPort"] = grpcPort.ToString();
         info.Environment["POS_Ports__GrpcWebPort"] = grpcWebPort.ToString();

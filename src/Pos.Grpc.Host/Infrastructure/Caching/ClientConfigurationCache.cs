@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using Pos.Grpc.Host.Infrastructure.Notifications;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 
@@ -19,11 +20,21 @@ public sealed record ClientConfiguration(
 /// Keeps each client's configuration in memory, because reads of it (settings, department and field lists)
 /// are by far the most frequent calls and change rarely. Every write publishes a change
 /// (<see cref="ClientConfigurationChanges"/>): this instance drops the entry at once, every other instance
-/// when the PostgreSQL notification reaches its listener. A time-to-live bounds staleness should a
-/// notification ever be missed; the listener also clears everything whenever it reconnects.
+/// when the PostgreSQL notification reaches it (<see cref="PostgresNotificationListener"/>). A time-to-live bounds
+/// staleness should a notification ever be missed; everything is dropped whenever the listener reconnects.
 /// </summary>
-public sealed class ClientConfigurationCache(IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class ClientConfigurationCache(IServiceScopeFactory scopes, TimeProvider clock) : INotificationHandler
 {
+    public IReadOnlyList<string> Channels { get; } = [ClientConfigurationChanges.Channel];
+
+    public void OnNotification(string channel, string payload)
+    {
+        if (long.TryParse(payload, out var clientId)) Invalidate(clientId);
+    }
+
+    /// <summary>Changes announced while the listener was away are unknown: forget everything.</summary>
+    public void OnListening() => Clear();
+
     public static readonly TimeSpan TimeToLive = TimeSpan.FromSeconds(60);
 
     private readonly ConcurrentDictionary<long, Lazy<Task<ClientConfiguration>>> _entries = new();

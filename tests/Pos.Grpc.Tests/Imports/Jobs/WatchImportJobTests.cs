@@ -114,11 +114,11 @@ public sealed class WatchImportJobTests(RunningImportsFixture host) : IClassFixt
         var imports = host.Imports(host.TokenFor(PosRoles.Support));
         var calls = Enumerable.Range(0, 20).Select(_ => imports.WatchImportJob(new() { JobId = jobId })).ToList();
         foreach (var call in calls) Assert.NotNull(await NextAsync(call));
-        // However many watchers, the instance listens on one connection.
+        // However many watchers (and caches), the instance listens on one connection.
         await using (var db = host.NewDbContext())
         {
             var listeners = await db.Database.SqlQuery<int>(
-                $"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pos-grpc import progress listener'")
+                $"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pos-grpc notification listener'")
                 .SingleAsync();
             Assert.Equal(1, listeners);
         }

@@ -1,15 +1,28 @@
 using System.Threading.Channels;
+using Pos.Grpc.Host.Features.Imports.Jobs;
+using Pos.Grpc.Host.Infrastructure.Notifications;
 
 namespace Pos.Grpc.Host.Features.Imports.Progress;
 
 /// <summary>
-/// In-process fan-out of the import notifications that <see cref="ImportProgressListener"/> receives on its one
-/// LISTEN connection: each watcher subscribes to its job, each idle worker slot to "a job was queued".
+/// In-process fan-out of the import notifications that <see cref="PostgresNotificationListener"/> receives on the
+/// instance's one LISTEN connection: each watcher subscribes to its job, each idle worker slot to "a job was queued".
 /// A signal carries no data: the subscriber re-reads the row, so signals that arrive before it reads are
 /// coalesced into one (a subscription holds at most one pending signal).
 /// </summary>
-public sealed class ImportProgressHub
+public sealed class ImportProgressHub : INotificationHandler
 {
+    public IReadOnlyList<string> Channels { get; } = [ImportNotifications.ProgressChannel, ImportNotifications.QueuedChannel];
+
+    public void OnNotification(string channel, string payload)
+    {
+        if (channel == ImportNotifications.QueuedChannel) PublishQueued();
+        else if (Guid.TryParse(payload, out var jobId)) PublishJobChanged(jobId);
+    }
+
+    /// <summary>Notifications may have been lost while the listener was away: every subscriber re-reads.</summary>
+    public void OnListening() => PublishAll();
+
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, HashSet<ImportSignal>> _byJob = [];
     private readonly Dictionary<Guid, long> _lastChange = [];
