@@ -45,8 +45,9 @@ if suite ts-generated-up-to-date generated_up_to_date; then passed=$((passed + 1
 
 # Web client: unit tests (vitest, no browser), counted test by test; then the typecheck and vite build
 # of the Import POS page, whose dist/ the .NET smoke test serves to headless Chromium.
-suite web-unit bash -c 'cd clients/web && node_modules/.bin/vitest run' || true
-web_counts="$(grep -E '^ +Tests +' "$log_dir/web-unit.log" | tail -1 || true)"
+# Colours off, and any escape codes that still come (CI terminals may force them) stripped before counting.
+suite web-unit bash -c 'cd clients/web && NO_COLOR=1 node_modules/.bin/vitest run' || true
+web_counts="$(sed -E 's/\x1b\[[0-9;]*m//g' "$log_dir/web-unit.log" | grep -E '^ *Tests +' | tail -1 || true)"
 if [ -n "$web_counts" ]; then
   passed=$((passed + $(echo "$web_counts" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+' || echo 0)))
   failed=$((failed + $(echo "$web_counts" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+' || echo 0)))
