@@ -14,7 +14,7 @@ namespace Pos.Grpc.Tests.Imports.Jobs;
 /// Stands in for the Lightspeed importer: each department-day writes one deterministic day value (register 1,
 /// the client's gross-sales field) through the worker's transaction, so what was written, and how often, is
 /// observable. Per department it can be made slow, fail (transiently a number of times, or permanently), write
-/// nothing, or block on chosen days until the test releases them. Tests use their own department ids, so one
+/// nothing, or block the fetch or the write of chosen days until the test releases them. Tests use their own department ids, so one
 /// instance serves every test of a host.
 /// </summary>
 public sealed class TestDepartmentDayImporter : IDepartmentDayImporter
@@ -65,7 +65,13 @@ public sealed class TestDepartmentDayImporter : IDepartmentDayImporter
     {
         var work = day.Work;
         _writes.AddOrUpdate((work.DepartmentId, work.Date), 1, (_, n) => n + 1);
-        if (For(work.DepartmentId).WriteNothing) return new DayWriteResult(0, 0, 0);
+        var behaviour = For(work.DepartmentId);
+        if (behaviour.WriteGateOf(work.Date) is { } gate)
+        {
+            gate.Entered.TrySetResult();
+            await gate.Released.Task.WaitAsync(cancellationToken);
+        }
+        if (behaviour.WriteNothing) return new DayWriteResult(0, 0, 0);
         var fieldId = await db.WeeklyBalanceFields
             .Where(f => f.ClientId == work.ClientId && f.PosFieldType == (int)PosFieldType.GrossSales)
             .Select(f => (long?)f.Id)
@@ -94,6 +100,7 @@ public sealed class TestDepartmentDayImporter : IDepartmentDayImporter
     public sealed class Behaviour
     {
         private readonly ConcurrentDictionary<DateOnly, Gate> _gates = new();
+        private readonly ConcurrentDictionary<DateOnly, Gate> _writeGates = new();
         private int _transientFailures;
         private int _databaseFailures;
 
@@ -111,6 +118,11 @@ public sealed class TestDepartmentDayImporter : IDepartmentDayImporter
         public Gate BlockOn(DateOnly date) => _gates.GetOrAdd(date, _ => new Gate());
 
         internal Gate? GateOf(DateOnly date) => _gates.GetValueOrDefault(date);
+
+        /// <summary>The day's write (inside the checkpoint transaction) waits until the gate is released.</summary>
+        public Gate BlockWriteOn(DateOnly date) => _writeGates.GetOrAdd(date, _ => new Gate());
+
+        internal Gate? WriteGateOf(DateOnly date) => _writeGates.GetValueOrDefault(date);
 
         internal bool TakeTransientFailure() => Take(ref _transientFailures);
 

@@ -24,7 +24,8 @@ public sealed record DayWrite(
 /// <summary>
 /// Replaces one department-day's imported values inside the caller's transaction, set-based: a lock, the
 /// approved-numbers lookup, then one batched command (stale intervals deleted, intervals and day values
-/// upserted, the day recorded as imported), whatever the number of registers and fields.
+/// upserted), whatever the number of registers and fields. Recording the day as imported is the caller's
+/// checkpoint.
 /// <para>What it writes, for every mapped field the POS provides and every register 1..RegisterCount:</para>
 /// <list type="bullet">
 /// <item>a day value, also for a register without sales (0): the day was imported and had none, which is
@@ -70,10 +71,6 @@ public sealed class DayValuesWriter(TimeProvider clock)
         ON CONFLICT (department_id, register_number, date, field_id) DO UPDATE
         SET value = excluded.value, updated_at = excluded.updated_at
         WHERE dv.value <> excluded.value;
-
-        INSERT INTO imported_days (department_id, date, job_id, imported_at)
-        VALUES (@department_id, @date, @job_id, @now)
-        ON CONFLICT (department_id, date) DO UPDATE SET job_id = excluded.job_id, imported_at = excluded.imported_at;
         """;
 
     /// <summary>
@@ -169,7 +166,6 @@ public sealed class DayValuesWriter(TimeProvider clock)
             new NpgsqlParameter<DateTimeOffset>("start_utc", numbers.StartUtc.ToUniversalTime()),
             new NpgsqlParameter<DateTimeOffset>("end_utc", numbers.EndUtc.ToUniversalTime()),
             new NpgsqlParameter<DateTimeOffset>("now", now),
-            new NpgsqlParameter<Guid>("job_id", write.JobId),
             new NpgsqlParameter<int[]>("registers", registers.ToArray()),
             new NpgsqlParameter<long[]>("field_ids", fields.Select(f => f.FieldId).ToArray()),
             new NpgsqlParameter<int[]>("day_registers", dayRegisters.ToArray()),

@@ -81,15 +81,18 @@ public sealed class ImportJobRunner(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PosDbContext>();
         var importer = scope.ServiceProvider.GetRequiredService<IDepartmentDayImporter>();
+        await using var readAhead = new DayReadAhead(importer, run.Work);
         long? givenUp = null;
         try
         {
-            foreach (var unit in units)
+            for (var i = 0; i < units.Count; i++)
             {
+                var unit = units[i];
                 if (unit.DepartmentId == givenUp) continue;
                 if (!await AtUnitBoundaryAsync(run)) return;
+                var next = i + 1 < units.Count && existing.Contains(units[i + 1].DepartmentId) ? WorkOf(job, units[i + 1]) : null;
                 var outcome = existing.Contains(unit.DepartmentId)
-                    ? await ImportUnitAsync(run, job, db, importer, unit)
+                    ? await ImportUnitAsync(run, db, importer, WorkOf(job, unit), readAhead, next)
                     : await FailAsync(run, db, unit, wholeDepartment: true, "DEPARTMENT_DELETED",
                         $"Department {unit.DepartmentId} was deleted after the job was created.");
                 if (outcome == UnitOutcome.DepartmentFailed) givenUp = unit.DepartmentId;
@@ -111,6 +114,9 @@ public sealed class ImportJobRunner(
         }
     }
 
+    private static DepartmentDayWork WorkOf(ImportJobEntity job, PendingUnit unit) =>
+        new(job.Id, job.ClientId, unit.DepartmentId, unit.Date, job.OverwriteApproved, job.CreatedBy);
+
     /// <summary>Between department-days: stop when shutting down, when the job was cancelled, or when it is no longer ours.</summary>
     private async Task<bool> AtUnitBoundaryAsync(JobRun run)
     {
@@ -121,25 +127,33 @@ public sealed class ImportJobRunner(
         return !run.ShouldStop;
     }
 
-    private async Task<UnitOutcome> ImportUnitAsync(JobRun run, ImportJobEntity job, PosDbContext db,
-        IDepartmentDayImporter importer, PendingUnit unit)
+    /// <summary>
+    /// Imports one department-day, retrying what can be retried. Once the day is fetched, <paramref name="next"/>
+    /// (the lane's next day, if any) is read ahead while this one is written.
+    /// </summary>
+    private async Task<UnitOutcome> ImportUnitAsync(JobRun run, PosDbContext db, IDepartmentDayImporter importer,
+        DepartmentDayWork work, DayReadAhead readAhead, DepartmentDayWork? next)
     {
-        var work = new DepartmentDayWork(job.Id, job.ClientId, unit.DepartmentId, unit.Date, job.OverwriteApproved, job.CreatedBy);
         var settings = options.Value;
         var attempt = 0;
         var databaseOutages = 0;
+        var readAlready = await readAhead.TakeAsync(work);
         while (true)
         {
             try
             {
-                var prepared = await importer.PrepareAsync(work, run.Work);
+                // Only the first attempt can use the read-ahead; a retry fetches again.
+                var preparing = readAlready ?? importer.PrepareAsync(work, run.Work);
+                readAlready = null;
+                var prepared = await preparing;
+                if (next is not null) readAhead.Start(next);
                 return await CheckpointAsync(run, db, importer, prepared) ? UnitOutcome.Done : UnitOutcome.LeaseLost;
             }
             catch (ImportUnitException e) when (e.Permanent)
             {
                 logger.LogWarning("Import job {JobId}: department {DepartmentId} stopped on {Date}: {Reason} {Message}",
-                    job.Id, unit.DepartmentId, Dates.ToWire(unit.Date), e.Reason, e.Message);
-                return await FailAsync(run, db, unit, wholeDepartment: true, e.Reason, e.Message);
+                    work.JobId, work.DepartmentId, Dates.ToWire(work.Date), e.Reason, e.Message);
+                return await FailAsync(run, db, new PendingUnit(work.DepartmentId, work.Date), wholeDepartment: true, e.Reason, e.Message);
             }
             catch (Exception e) when (!run.Work.IsCancellationRequested && IsDatabaseOutage(e))
             {
@@ -149,7 +163,7 @@ public sealed class ImportJobRunner(
                 // and this run stops, and a shutdown ends the wait at once.
                 databaseOutages++;
                 logger.LogWarning("Import job {JobId}: department {DepartmentId} {Date} waits for the database ({Message})",
-                    job.Id, unit.DepartmentId, Dates.ToWire(unit.Date), e.Message);
+                    work.JobId, work.DepartmentId, Dates.ToWire(work.Date), e.Message);
                 await Task.Delay(settings.RetryBaseDelay * Math.Pow(2, Math.Min(databaseOutages - 1, 4)), run.BetweenUnits);
             }
             catch (Exception e) when (!run.Work.IsCancellationRequested)
@@ -161,11 +175,11 @@ public sealed class ImportJobRunner(
                 if (attempt >= settings.MaxUnitAttempts)
                 {
                     logger.LogWarning(e, "Import job {JobId}: department {DepartmentId} {Date} failed after {Attempts} attempts",
-                        job.Id, unit.DepartmentId, Dates.ToWire(unit.Date), attempt);
-                    return await FailAsync(run, db, unit, wholeDepartment: false, reason, $"{message} (gave up after {attempt} attempts)");
+                        work.JobId, work.DepartmentId, Dates.ToWire(work.Date), attempt);
+                    return await FailAsync(run, db, new PendingUnit(work.DepartmentId, work.Date), wholeDepartment: false, reason, $"{message} (gave up after {attempt} attempts)");
                 }
                 logger.LogInformation("Import job {JobId}: department {DepartmentId} {Date} attempt {Attempt} failed ({Reason}); retrying",
-                    job.Id, unit.DepartmentId, Dates.ToWire(unit.Date), attempt, reason);
+                    work.JobId, work.DepartmentId, Dates.ToWire(work.Date), attempt, reason);
                 await Task.Delay(settings.RetryBaseDelay * Math.Pow(2, attempt - 1), run.BetweenUnits);
             }
             finally
@@ -206,6 +220,7 @@ public sealed class ImportJobRunner(
         // numbers, so this transaction is rolled back (the values are the same either way).
         if (marked == 0) return true;
 
+        // The day's import record: which job imported it last, and when (auto-confirm reads it).
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO imported_days (department_id, date, job_id, imported_at)
             VALUES ({work.DepartmentId}, {work.Date}, {work.JobId}, {now})
