@@ -47,6 +47,12 @@ public sealed class LightspeedOptions
     public TimeSpan RefreshBeforeExpiry { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// How long a connection's tokens, once read from the store, are used without reading it again (zero: read
+    /// for every request). Bounds how long this process keeps using tokens that were revoked or replaced elsewhere.
+    /// </summary>
+    public TimeSpan TokenCacheLifetime { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Drips kept free below the bucket size: in-flight requests and clock drift make the local level estimate
     /// a little optimistic, and a 429 costs far more than this headroom.
     /// </summary>

@@ -9,6 +9,13 @@ namespace Pos.Grpc.Lightspeed;
 /// makes the others wait and then use the token the first one obtained.
 /// The lock is per process; the host must make sure one connection is refreshed by one instance at a time
 /// (or accept a rare invalid_grant race across instances).
+/// <para>
+/// The tokens last read or obtained are remembered per connection for <see cref="LightspeedOptions.TokenCacheLifetime"/>,
+/// so a long import does not read the store for every page. That is safe because every decision that could be
+/// spoiled by a change made elsewhere reads the store again under the lock: a token near its expiry, and a 401
+/// (the store may already hold the pair another instance obtained). An access token replaced elsewhere stays
+/// valid at Lightspeed until it expires.
+/// </para>
 /// </summary>
 public sealed class LightspeedTokenManager(
     ILightspeedTokenStore store,
@@ -18,6 +25,7 @@ public sealed class LightspeedTokenManager(
     ILightspeedRefreshLock refreshLock)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new();
+    private readonly ConcurrentDictionary<string, KnownTokens> _known = new();
     private long _refreshes;
 
     /// <summary>Refreshes performed by this process (all connections); for diagnostics and tests.</summary>
@@ -29,7 +37,7 @@ public sealed class LightspeedTokenManager(
     /// </summary>
     public async Task<string> GetAccessTokenAsync(string connectionKey, CancellationToken ct)
     {
-        var tokens = await LoadRequiredAsync(connectionKey, ct);
+        var tokens = KnownRecently(connectionKey) ?? await LoadRequiredAsync(connectionKey, ct);
         if (!NeedsRefresh(tokens)) return tokens.AccessToken;
 
         return await UnderLockAsync(connectionKey, async () =>
@@ -53,6 +61,20 @@ public sealed class LightspeedTokenManager(
                 : (await RefreshAsync(connectionKey, current, ct)).AccessToken;
         }, ct);
 
+    /// <summary>
+    /// Forgets what this process remembers of the connection's tokens. Call it when they change other than
+    /// through this manager (a new authorisation, a revocation), so the next request reads the store.
+    /// </summary>
+    public void Forget(string connectionKey) => _known.TryRemove(connectionKey, out _);
+
+    private LightspeedTokens? KnownRecently(string connectionKey) =>
+        _known.TryGetValue(connectionKey, out var known) && timeProvider.GetUtcNow() - known.At < options.Value.TokenCacheLifetime
+            ? known.Tokens
+            : null;
+
+    private void Remember(string connectionKey, LightspeedTokens tokens) =>
+        _known[connectionKey] = new KnownTokens(tokens, timeProvider.GetUtcNow());
+
     private bool NeedsRefresh(LightspeedTokens tokens) =>
         tokens.ExpiresWithin(options.Value.RefreshBeforeExpiry, timeProvider.GetUtcNow());
 
@@ -63,13 +85,21 @@ public sealed class LightspeedTokenManager(
         // Save before anyone uses the new access token: its first use revokes the old refresh token.
         // The save must complete even if the caller gave up meanwhile, or the new pair would be lost.
         await store.SaveAsync(connectionKey, fresh, CancellationToken.None);
+        Remember(connectionKey, fresh);
         return fresh;
     }
 
-    private async Task<LightspeedTokens> LoadRequiredAsync(string connectionKey, CancellationToken ct) =>
-        await store.LoadAsync(connectionKey, ct)
-        ?? throw new LightspeedAuthorizationException(
-            $"No Lightspeed tokens stored for connection '{connectionKey}'.", null, null, null);
+    private async Task<LightspeedTokens> LoadRequiredAsync(string connectionKey, CancellationToken ct)
+    {
+        var tokens = await store.LoadAsync(connectionKey, ct);
+        if (tokens is null)
+        {
+            Forget(connectionKey);
+            throw new LightspeedAuthorizationException($"No Lightspeed tokens stored for connection '{connectionKey}'.", null, null, null);
+        }
+        Remember(connectionKey, tokens);
+        return tokens;
+    }
 
     private async Task<T> UnderLockAsync<T>(string connectionKey, Func<Task<T>> action, CancellationToken ct)
     {
@@ -86,4 +116,6 @@ public sealed class LightspeedTokenManager(
             gate.Release();
         }
     }
+
+    private sealed record KnownTokens(LightspeedTokens Tokens, DateTimeOffset At);
 }

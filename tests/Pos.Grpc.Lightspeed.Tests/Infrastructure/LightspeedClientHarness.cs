@@ -35,7 +35,7 @@ public sealed class LightspeedClientHarness : IAsyncDisposable
     }
 
     public SimulatorServer Server { get; }
-    public InMemoryLightspeedTokenStore Store { get; } = new();
+    public CountingTokenStore Store { get; } = new();
     public LightspeedOAuthClient OAuth => _services.GetRequiredService<LightspeedOAuthClient>();
     public LightspeedApiClient Api => _services.GetRequiredService<LightspeedApiClient>();
     public LightspeedTokenManager Tokens => _services.GetRequiredService<LightspeedTokenManager>();
@@ -72,4 +72,21 @@ public sealed class LightspeedClientHarness : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
+}
+
+/// <summary>The in-memory store, counting how often the client reads it.</summary>
+public sealed class CountingTokenStore : ILightspeedTokenStore
+{
+    private readonly InMemoryLightspeedTokenStore _inner = new();
+    private int _loads;
+
+    public int Loads => Volatile.Read(ref _loads);
+
+    public Task<LightspeedTokens?> LoadAsync(string connectionKey, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _loads);
+        return _inner.LoadAsync(connectionKey, ct);
+    }
+
+    public Task SaveAsync(string connectionKey, LightspeedTokens tokens, CancellationToken ct) => _inner.SaveAsync(connectionKey, tokens, ct);
 }

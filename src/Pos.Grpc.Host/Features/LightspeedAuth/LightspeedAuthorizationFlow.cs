@@ -21,7 +21,7 @@ public sealed record AuthorizationStart(Uri Url, string State, DateTimeOffset Ex
 /// </summary>
 public sealed class LightspeedAuthorizationFlow(
     PosDbContext db, LightspeedOAuthClient oauth, LightspeedApiClient api, ProtectedTokenStore tokenStore,
-    IDataProtectionProvider dataProtection, TimeProvider clock, ILogger<LightspeedAuthorizationFlow> logger)
+    LightspeedTokenManager tokenManager, IDataProtectionProvider dataProtection, TimeProvider clock, ILogger<LightspeedAuthorizationFlow> logger)
 {
     public static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(10);
 
@@ -93,12 +93,15 @@ public sealed class LightspeedAuthorizationFlow(
         AuditTrail.Record(db, consumed.CreatedBy, consumed.ClientId, null, "connection.authorized", LightspeedConnections.ResourceType,
             connection.Id.ToString(), new { account_id = accountId, state = ((ConnectionState)connection.State).ToString() }, now);
         await db.SaveChangesAsync(cancellationToken);
+        // A renewed connection's old tokens may still be remembered by this instance; others notice through a 401.
+        tokenManager.Forget(connection.Id.ToString());
         return connection;
     }
 
     /// <summary>Forgets the tokens and tells Lightspeed; a failure to tell Lightspeed does not keep the connection alive.</summary>
     public async Task RevokeAtLightspeedAsync(LightspeedConnectionEntity connection, CancellationToken cancellationToken)
     {
+        tokenManager.Forget(connection.Id.ToString());
         if (connection.ProtectedTokens is null || await tokenStore.LoadAsync(connection.Id.ToString(), cancellationToken) is not { } tokens) return;
         try
         {
