@@ -76,6 +76,8 @@ public sealed class MeasuredHost : IAsyncDisposable
             ["Lightspeed:ClientId"] = Bench.SimulatorClientId,
             ["Lightspeed:ClientSecret"] = Bench.SimulatorClientSecret,
             ["Logging:LogLevel:Default"] = "Warning",
+            [PosHostFixture.RateLimitPermitsPerPeriod] = PosHostFixture.RateLimitOutOfReach,
+            [PosHostFixture.RateLimitBurst] = PosHostFixture.RateLimitOutOfReach,
         };
         // BENCH_HOST_X=v in this process's environment becomes X=v in the host's (e.g. BENCH_HOST_DOTNET_PerfMapEnabled=1 for perf).
         var environment = new Dictionary<string, string>();

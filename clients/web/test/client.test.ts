@@ -5,7 +5,7 @@ import { anyPack, type Any } from "@bufbuild/protobuf/wkt";
 import { base64Encode } from "@bufbuild/protobuf/wire";
 import { describe, expect, it } from "vitest";
 import { Code, createPosClients, decodeStatusDetailsBin, describeError, errorLines, fieldLabel } from "../src/client";
-import { BadRequestSchema, ErrorInfoSchema, PreconditionFailureSchema } from "../src/gen/google/rpc/error_details_pb";
+import { BadRequestSchema, ErrorInfoSchema, PreconditionFailureSchema, RetryInfoSchema } from "../src/gen/google/rpc/error_details_pb";
 import { StatusSchema } from "../src/gen/google/rpc/status_pb";
 import { ListDepartmentsResponseSchema } from "../src/gen/pos/departments/v1/department_service_pb";
 
@@ -116,6 +116,20 @@ describe("describeError", () => {
 
     expect(unimplemented?.summary).toBe("This server does not offer this feature yet.");
     expect(unauthenticated?.summary).toMatch(/did not accept your token/);
+  });
+
+  it("says how long a rate-limited caller must wait, from RetryInfo", async () => {
+    const details = statusDetails(Code.ResourceExhausted, "Too many calls from this caller; retry in 1 s.",
+      anyPack(ErrorInfoSchema, create(ErrorInfoSchema, { reason: "RATE_LIMITED", domain: "pos.samesystem.com" })),
+      anyPack(RetryInfoSchema, create(RetryInfoSchema, { retryDelay: { seconds: 0n, nanos: 400_000_000 } })));
+    const { fetch } = fakeFetch(() => grpcWebResponse(null, { "grpc-status": "8", "grpc-message": "Too many calls", "grpc-status-details-bin": details }));
+    const clients = createPosClients("http://host", () => "t", { fetch });
+
+    const error = await clients.settings.getGeneralSettings({ clientId: 1n }).then(() => null, describeError);
+
+    expect(error?.reason).toBe("RATE_LIMITED");
+    expect(error?.retryAfterSeconds).toBe(1);
+    expect(error?.summary).toBe("Too many requests in a short time. Try again in 1 s.");
   });
 
   it("says an unreachable server in plain words", async () => {

@@ -8,6 +8,7 @@ using Pos.Grpc.Host.Features.Settings;
 using Pos.Grpc.Host.Features.WeeklyBalance;
 using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Host.Infrastructure.RateLimiting;
 
 namespace Pos.Grpc.Host;
 
@@ -17,9 +18,15 @@ public static class GrpcExtensions
 
     public static WebApplicationBuilder AddPosGrpc(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
+            .Validate(o => o.PermitsPerPeriod > 0 && o.Burst > 0 && o.Period > TimeSpan.Zero, "RateLimit:PermitsPerPeriod, RateLimit:Period and RateLimit:Burst must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<CallerRateLimiter>();
         builder.Services.AddGrpc(grpc =>
         {
+            // Outermost first: the limiter's refusal is mapped like every other error.
             grpc.Interceptors.Add<ErrorMappingInterceptor>();
+            grpc.Interceptors.Add<CallerRateLimitInterceptor>();
             grpc.MaxReceiveMessageSize = 1024 * 1024;
             grpc.EnableDetailedErrors = false;
         });

@@ -95,7 +95,18 @@ public class PosHostFixture : IAsyncLifetime
         ["Lightspeed:ApiBaseUrl"] = "http://127.0.0.1:9",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:Console:FormatterName"] = "simple",
+        [RateLimitPermitsPerPeriod] = RateLimitOutOfReach,
+        [RateLimitBurst] = RateLimitOutOfReach,
     };
+
+    public const string RateLimitPermitsPerPeriod = "RateLimit:PermitsPerPeriod";
+    public const string RateLimitBurst = "RateLimit:Burst";
+
+    /// <summary>
+    /// Tests and benchmarks call far faster than any real caller: they measure the service, not the per-caller limit,
+    /// so its bucket is set out of reach (it still runs on every call). CallerRateLimitTests start a host with a small one.
+    /// </summary>
+    public const string RateLimitOutOfReach = "1000000";
 
     protected virtual void ConfigureHost(WebApplicationBuilder builder) { }
 

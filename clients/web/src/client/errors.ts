@@ -1,6 +1,7 @@
 // Errors of Pos.Grpc in plain words. The host follows the Google error model: a status code, a short
 // English message and details in the grpc-status-details-bin trailer (google.rpc.Status), always an
-// ErrorInfo plus BadRequest (which fields are wrong) or PreconditionFailure (what must happen first).
+// ErrorInfo plus BadRequest (which fields are wrong), PreconditionFailure (what must happen first) or
+// RetryInfo (how long a caller over its rate limit must wait).
 import { fromBinary } from "@bufbuild/protobuf";
 import { base64Decode } from "@bufbuild/protobuf/wire";
 import { Code, ConnectError } from "@connectrpc/connect";
@@ -9,6 +10,7 @@ import {
   ErrorInfoSchema,
   PreconditionFailureSchema,
   ResourceInfoSchema,
+  RetryInfoSchema,
 } from "../gen/google/rpc/error_details_pb";
 import { StatusSchema, type Status } from "../gen/google/rpc/status_pb";
 
@@ -32,6 +34,8 @@ export interface PlainError {
   fields: FieldProblem[];
   /** PreconditionFailure descriptions (FAILED_PRECONDITION), in plain words. */
   preconditions: string[];
+  /** RetryInfo: seconds to wait before calling again (RESOURCE_EXHAUSTED); undefined when absent. */
+  retryAfterSeconds?: number;
 }
 
 const summaries: Partial<Record<Code, string>> = {
@@ -72,7 +76,12 @@ export function describeError(error: unknown): PlainError {
   if (e.code === Code.Unknown && /fetch|network/i.test(e.rawMessage)) {
     summary = "The server cannot be reached. Check the host address and that the server is running.";
   }
-  return { code: e.code, summary, serverMessage: e.rawMessage, reason, fields, preconditions };
+  const retryDelay = e.findDetails(RetryInfoSchema)[0]?.retryDelay;
+  const retryAfterSeconds = retryDelay ? Math.max(1, Math.ceil(Number(retryDelay.seconds) + retryDelay.nanos / 1e9)) : undefined;
+  if (e.code === Code.ResourceExhausted && retryAfterSeconds !== undefined) {
+    summary = `Too many requests in a short time. Try again in ${retryAfterSeconds} s.`;
+  }
+  return { code: e.code, summary, serverMessage: e.rawMessage, reason, fields, preconditions, retryAfterSeconds };
 }
 
 /** The PlainError as lines of text: summary, then each field and precondition. */

@@ -9,7 +9,7 @@ namespace Pos.Grpc.Host.Infrastructure.Errors;
 
 /// <summary>
 /// The one place where failures become gRPC statuses (Google error model: ErrorInfo plus BadRequest,
-/// PreconditionFailure or ResourceInfo details). Handlers hold no try/catch.
+/// PreconditionFailure, ResourceInfo or RetryInfo details). Handlers hold no try/catch.
 /// </summary>
 public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
 {
@@ -97,6 +97,7 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
             ConflictException => (Code.Aborted, null),
             PermissionDeniedException => (Code.PermissionDenied, null),
             UnavailableException => (Code.Unavailable, null),
+            RateLimitedException e => (Code.ResourceExhausted, Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(e.RetryAfter) })),
             _ => (Code.Internal, (Any?)null),
         };
         var status = Status(code, exception.Reason, exception.Message);

@@ -62,3 +62,10 @@ public sealed class PermissionDeniedException(string message) : PosException("PE
 
 /// <summary>UNAVAILABLE: this instance cannot serve the call now (e.g. it is shutting down); the client retries, maybe elsewhere.</summary>
 public sealed class UnavailableException(string reason, string message) : PosException(reason, message);
+
+/// <summary>RESOURCE_EXHAUSTED: the caller made more calls than its rate allows; it may call again after <see cref="RetryAfter"/>.</summary>
+public sealed class RateLimitedException(TimeSpan retryAfter)
+    : PosException("RATE_LIMITED", $"Too many calls from this caller; retry in {Math.Ceiling(retryAfter.TotalSeconds):0} s.")
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}
