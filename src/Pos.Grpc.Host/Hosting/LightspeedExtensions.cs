@@ -1,8 +1,6 @@
-using Microsoft.AspNetCore.DataProtection;
 using Pos.Grpc.Host.Features.Imports.Numbers;
 using Pos.Grpc.Host.Features.LightspeedAuth;
 using Pos.Grpc.Host.Infrastructure.Lightspeed;
-using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Lightspeed;
 
 namespace Pos.Grpc.Host;
@@ -13,12 +11,11 @@ public static class LightspeedExtensions
 
     /// <summary>
     /// The Lightspeed client (base URLs and credentials from "Lightspeed"), tokens encrypted with Data Protection
-    /// (key ring in PostgreSQL, shared by every instance), refreshes serialised across instances, the OAuth flow
+    /// (<see cref="DataProtectionExtensions"/>), refreshes serialised across instances, the OAuth flow
     /// and Lightspeed as the import's source of sales.
     /// </summary>
     public static WebApplicationBuilder AddPosLightspeed(this WebApplicationBuilder builder)
     {
-        builder.Services.AddDataProtection().SetApplicationName("Pos.Grpc").PersistKeysToDbContext<PosDbContext>();
         builder.Services.AddLightspeedClient(builder.Configuration.GetSection(Section));
         builder.Services.AddSingleton<ProtectedTokenStore>();
         builder.Services.AddSingleton<ILightspeedTokenStore>(sp => sp.GetRequiredService<ProtectedTokenStore>());

@@ -12,10 +12,12 @@ public static class PosHost
             .AddPosPersistence()
             .AddPosAuthentication()
             .AddPosGrpc()
+            .AddPosDataProtection()
             .AddPosLightspeed()
             .AddPosImports();
 
         var app = builder.Build();
+        app.WarnWhenKeyRingUnprotected();
         app.MapPosGrpc();
         app.MapPosLightspeed();
         app.UsePosImportSchedules();

@@ -111,9 +111,12 @@ public class PosHostFixture : IAsyncLifetime
     protected virtual void ConfigureHost(WebApplicationBuilder builder) { }
 
     /// <summary>A second instance of the host on this fixture's database, as in a multi-instance deployment. The caller disposes it.</summary>
-    public async Task<PosHostFixture> StartSiblingAsync()
+    public Task<PosHostFixture> StartSiblingAsync() => StartSiblingAsync<PosHostFixture>();
+
+    /// <summary>A second instance configured as <typeparamref name="TFixture"/> configures its host, on this fixture's database.</summary>
+    public async Task<PosHostFixture> StartSiblingAsync<TFixture>() where TFixture : PosHostFixture, new()
     {
-        var sibling = new PosHostFixture { _sharedConnectionString = ConnectionString };
+        var sibling = new TFixture { _sharedConnectionString = ConnectionString };
         await sibling.InitializeAsync();
         return sibling;
     }
