@@ -63,6 +63,12 @@ public sealed class LightspeedOptions
 
     public double InitialDripRate { get; set; } = 1;
 
+    /// <summary>
+    /// Requests per second assumed allowed before the first response of an account told us its burst limit
+    /// (X-LS-API-Burst-Level; 20 for a 90-drip bucket in Lightspeed's documentation).
+    /// </summary>
+    public int InitialBurstLimit { get; set; } = 10;
+
     /// <summary>Page size for list reads (Lightspeed's maximum is 100).</summary>
     public int PageSize { get; set; } = 100;
 }

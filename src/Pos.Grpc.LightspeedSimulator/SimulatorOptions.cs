@@ -71,4 +71,8 @@ public sealed class RateLimitOptions
     public double TimeScale { get; set; } = 1;
     /// <summary>load_relations costs: +0.2 per to-many relation, doubled on list reads.</summary>
     public bool RelationCosts { get; set; } = true;
+    /// <summary>The burst limiter: fixed one-second windows of at most BurstFraction × bucket size × TimeScale requests.</summary>
+    public bool BurstLimiter { get; set; } = true;
+    /// <summary>20 of a 90-drip bucket, as in the documentation's example header "X-LS-API-Burst-Level: 1/20".</summary>
+    public double BurstFraction { get; set; } = 2.0 / 9;
 }

@@ -33,6 +33,10 @@ public readonly record struct PacerReservation(TimeSpan Waited, double Cost, lon
 /// Keeping the higher local running total instead would never let the estimate fall below "everything we sent,
 /// drained at the drip rate": a level the server reports lower (a cheaper request than reserved, a bucket that
 /// drains faster, no limit at all) would then leave capacity unused.</para>
+/// <para>The burst limiter allows a number of requests per fixed one-second window (X-LS-API-Burst-Level: count/limit).
+/// The pacer keeps its request starts below that limit (minus one) in any <see cref="BurstWindow"/>, slightly longer than
+/// a second because requests reach the server a little later than they start, so no server window can see more.
+/// This only binds when the bucket has room for a burst: the drip rate is far below the burst limit.</para>
 /// </summary>
 public sealed class LightspeedAccountPacer
 {
@@ -48,12 +52,18 @@ public sealed class LightspeedAccountPacer
     private long _blockedUntil;
     private long _nextSequence;
     private long _appliedSequence = -1;
+    private int _burstLimit;
+    private readonly Queue<long> _recentStarts = new();
+
+    /// <summary>Request starts are counted over this window against the burst limit.</summary>
+    internal static readonly TimeSpan BurstWindow = TimeSpan.FromSeconds(1.1);
 
     internal LightspeedAccountPacer(LightspeedOptions options)
     {
         _size = options.InitialBucketSize;
         _drip = options.InitialDripRate;
         _headroom = options.PacingHeadroom;
+        _burstLimit = options.InitialBurstLimit;
     }
 
     /// <summary>Counters of every request this process made to the account.</summary>
@@ -87,12 +97,13 @@ public sealed class LightspeedAccountPacer
                     var room = Math.Max(_size - _headroom, effectiveCost);
                     var bucketWait = (level + effectiveCost - room) / _drip;
                     var blockedWait = Stopwatch.GetElapsedTime(now, _blockedUntil).TotalSeconds;
-                    var seconds = Math.Max(bucketWait, _blockedUntil > now ? blockedWait : 0);
+                    var seconds = Math.Max(Math.Max(bucketWait, BurstWait(now)), _blockedUntil > now ? blockedWait : 0);
                     if (seconds <= 0)
                     {
                         _level = level + effectiveCost;
                         _levelAt = now;
                         _inFlightCost += effectiveCost;
+                        _recentStarts.Enqueue(now);
                         return new PacerReservation(waited, effectiveCost, _nextSequence++);
                     }
                     // Sleep a little past the computed point: the server drains in its own clock.
@@ -122,6 +133,10 @@ public sealed class LightspeedAccountPacer
                 || size <= 0)
                 return;
             _size = size;
+            // A server that meters the bucket but names no burst limit has none.
+            _burstLimit = TryHeader(headers, "X-LS-API-Burst-Level")?.Split('/') is [_, var burst] && TryNumber(burst) is { } burstLimit && burstLimit >= 1
+                ? (int)Math.Min(burstLimit, int.MaxValue)
+                : int.MaxValue;
             // An answer to a request started before one whose answer was already applied: its level is stale.
             if (reservation.Sequence < _appliedSequence) return;
             _appliedSequence = reservation.Sequence;
@@ -138,16 +153,32 @@ public sealed class LightspeedAccountPacer
         lock (_state) _inFlightCost = Math.Max(0, _inFlightCost - reservation.Cost);
     }
 
-    /// <summary>A 429: nobody on this account starts a request before Retry-After has passed.</summary>
-    internal void OnRateLimited(TimeSpan retryAfter)
+    /// <summary>
+    /// A 429: nobody on this account starts a request before Retry-After has passed. A 429 of the leaky bucket also
+    /// means the bucket is full; one of the burst limiter says nothing about the bucket.
+    /// </summary>
+    internal void OnRateLimited(TimeSpan retryAfter, bool byBurstLimiter = false)
     {
         lock (_state)
         {
             var now = Stopwatch.GetTimestamp();
             _blockedUntil = Math.Max(_blockedUntil, now + (long)(retryAfter.TotalSeconds * Stopwatch.Frequency));
+            if (byBurstLimiter) return;
             _level = Math.Max(DrainedLevel(now), _size);
             _levelAt = now;
         }
+    }
+
+    /// <summary>Seconds until one more start keeps the last <see cref="BurstWindow"/> below the burst limit.</summary>
+    private double BurstWait(long now)
+    {
+        var windowTicks = (long)(BurstWindow.TotalSeconds * Stopwatch.Frequency);
+        while (_recentStarts.Count > 0 && now - _recentStarts.Peek() >= windowTicks) _recentStarts.Dequeue();
+        var allowed = Math.Max(1, _burstLimit - 1);
+        if (_recentStarts.Count < allowed) return 0;
+        // The start that must leave the window first: the oldest of those over the allowance.
+        var leaving = _recentStarts.ElementAt(_recentStarts.Count - allowed);
+        return Stopwatch.GetElapsedTime(now, leaving + windowTicks).TotalSeconds;
     }
 
     private double DrainedLevel(long now) =>

@@ -76,7 +76,7 @@ internal sealed class LightspeedRequestRunner(
                             throw new LightspeedRateLimitException(
                                 $"Lightspeed kept answering 429 after {rateLimited} attempts: {error.Message}",
                                 error.Message, url);
-                        pacer.OnRateLimited(RetryAfter(response));
+                        pacer.OnRateLimited(RetryAfter(response), byBurstLimiter: IsBurstLimited(response));
                         continue;
                     case HttpStatusCode.BadRequest:
                         throw new LightspeedBadRequestException($"Lightspeed rejected the request: {error.Message}", error.Message, url);
@@ -108,6 +108,11 @@ internal sealed class LightspeedRequestRunner(
             }
         }
     }
+
+    /// <summary>A 429 of the burst limiter (too many requests in one second), not of the leaky bucket.</summary>
+    private static bool IsBurstLimited(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("X-LS-API-RateLimit-Type", out var types)
+        && types.Any(t => t.Contains("burst", StringComparison.OrdinalIgnoreCase));
 
     private TimeSpan RetryAfter(HttpResponseMessage response)
     {

@@ -76,6 +76,7 @@ public static class AdminEndpoints
                 {
                     apiRequests = Interlocked.Read(ref a.Stats.ApiRequests),
                     rateLimited = Interlocked.Read(ref a.Stats.RateLimited),
+                    burstLimited = Interlocked.Read(ref a.Stats.BurstLimited),
                     refreshes = Interlocked.Read(ref a.Stats.Refreshes),
                     codeExchanges = Interlocked.Read(ref a.Stats.CodeExchanges),
                     invalidGrants = Interlocked.Read(ref a.Stats.InvalidGrants),

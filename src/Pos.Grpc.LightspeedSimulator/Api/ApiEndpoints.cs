@@ -213,6 +213,7 @@ public sealed class ApiPipeline(OAuthServer oauth, AccountStore accounts, RateLi
         if (!bucket.Allowed)
         {
             Interlocked.Increment(ref account.Stats.RateLimited);
+            if (bucket.RefusedBy == RateLimiter.BurstLimiter) Interlocked.Increment(ref account.Stats.BurstLimited);
             await RateLimitedAsync(http, bucket);
             return;
         }
@@ -232,15 +233,18 @@ public sealed class ApiPipeline(OAuthServer oauth, AccountStore accounts, RateLi
         http.Response.Headers["X-LS-API-Bucket-Level"] = $"{WireJson.Num(Math.Round(b.Level, 9))}/{WireJson.Num(b.Size)}";
         http.Response.Headers["X-LS-API-Drip-Rate"] = WireJson.Num(b.DripRate);
         http.Response.Headers["X-LS-API-Request-Cost"] = WireJson.Num(b.Cost);
+        if (b.BurstLimit > 0) http.Response.Headers["X-LS-API-Burst-Level"] = $"{b.BurstCount}/{b.BurstLimit}";
     }
 
     private static Task RateLimitedAsync(HttpContext http, BucketAnswer b)
     {
         BucketHeaders(http, b);
         http.Response.Headers.RetryAfter = b.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        http.Response.Headers["X-LS-API-RateLimit-Type"] = "api-leaky-bucket";
+        http.Response.Headers["X-LS-API-RateLimit-Type"] = b.RefusedBy;
         return WriteJsonAsync(http, 429, WireJson.Envelope(429, "Too Many Requests",
-            "Rate Limit Exceeded: Please decrease your request volume. To learn more about the rate limit, please see our API documentation.",
+            b.RefusedBy == RateLimiter.BurstLimiter
+                ? "Rate Limit Exceeded: burst rate limit exceeded. Please wait at least one second before sending more requests."
+                : "Rate Limit Exceeded: Please decrease your request volume. To learn more about the rate limit, please see our API documentation.",
             "RateLimitedException"));
     }
 

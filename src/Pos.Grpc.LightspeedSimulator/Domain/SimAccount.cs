@@ -70,7 +70,9 @@ public sealed class SimAccount
 public sealed class AccountStats
 {
     public long ApiRequests;
+    /// <summary>429s of either limit; <see cref="BurstLimited"/> counts those of the burst limiter alone.</summary>
     public long RateLimited;
+    public long BurstLimited;
     public long Refreshes;
     public long CodeExchanges;
     public long InvalidGrants;
