@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Pos.Grpc.Host.Infrastructure.Persistence;
 
@@ -34,6 +36,9 @@ public sealed class DatabaseMigrator(IServiceScopeFactory scopes, DatabaseState 
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PosDbContext>();
+        // On a new database Npgsql's provider reads the history table before creating it and logs the expected failure
+        // as an error (npgsql/efcore.pg#3407); creating it first (IF NOT EXISTS) keeps a first start's log clean.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
     }
 }
