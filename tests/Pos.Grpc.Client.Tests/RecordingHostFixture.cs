@@ -54,3 +54,16 @@ public sealed class UnreachableDatabaseRecordingHostFixture : RecordingHostFixtu
         return settings;
     }
 }
+
+/// <summary>A recording host whose callers may make 2 calls at once and 1 more every 300 ms.</summary>
+public sealed class SmallRateLimitRecordingHostFixture : RecordingHostFixture
+{
+    protected override Dictionary<string, string?> HostSettings()
+    {
+        var settings = base.HostSettings();
+        settings[RateLimitPermitsPerPeriod] = "1";
+        settings["RateLimit:Period"] = "00:00:00.300";
+        settings[RateLimitBurst] = "2";
+        return settings;
+    }
+}

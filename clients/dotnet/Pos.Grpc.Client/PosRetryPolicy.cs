@@ -5,9 +5,11 @@ using Grpc.Net.Client.Configuration;
 namespace Pos.Grpc.Client;
 
 /// <summary>
-/// The channel's service config: retries on UNAVAILABLE for idempotent reads only. A read that reached a
-/// server twice does no harm; a mutating call retried after a lost answer could apply twice (StartImport has
-/// its request_id, but ConfirmDay or UpdateDepartment do not), so mutating calls are never retried here.
+/// The channel's service config: retries of idempotent reads only, on UNAVAILABLE and on RESOURCE_EXHAUSTED (the
+/// caller's rate limit refused the call before any work; its grpc-retry-pushback-ms trailer says when to come back,
+/// and gRPC waits exactly that long). A read that reached a server twice does no harm; a mutating call retried after
+/// a lost answer could apply twice (StartImport has its request_id, but ConfirmDay or UpdateDepartment do not), so
+/// mutating calls are never retried here.
 /// </summary>
 public static class PosRetryPolicy
 {
@@ -45,7 +47,7 @@ public static class PosRetryPolicy
                 InitialBackoff = options.RetryInitialBackoff,
                 MaxBackoff = options.RetryMaxBackoff,
                 BackoffMultiplier = 2,
-                RetryableStatusCodes = { StatusCode.Unavailable },
+                RetryableStatusCodes = { StatusCode.Unavailable, StatusCode.ResourceExhausted },
             },
         };
         foreach (var name in IdempotentReadMethods)

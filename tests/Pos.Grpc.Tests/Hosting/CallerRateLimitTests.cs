@@ -3,6 +3,7 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Pos.Grpc.Contracts.Settings.V1;
 using Pos.Grpc.Host.Infrastructure.Auth;
+using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Tests.Infrastructure;
 using Pos.Grpc.Tests.Security;
 
@@ -29,8 +30,9 @@ public sealed class CallerRateLimitTests(SmallRateLimitFixture host) : IClassFix
 {
     private const int Burst = 3;
 
+    // Raw channels: the client library would retry a refused read after the pushback, hiding the refusal under test.
     private SettingsService.SettingsServiceClient Settings(string subject, Transport transport = Transport.Native) =>
-        host.Client<SettingsService.SettingsServiceClient>(PosHostFixture.Token(PosRoles.Supervisor, 901, subject: subject), transport);
+        new(host.Channel(PosHostFixture.Token(PosRoles.Supervisor, 901, subject: subject), transport));
 
     [Theory]
     [InlineData(Transport.Native)]
@@ -45,6 +47,8 @@ public sealed class CallerRateLimitTests(SmallRateLimitFixture host) : IClassFix
         Assert.Equal("RATE_LIMITED", RpcAssert.Reason(refused));
         var retry = RpcAssert.Detail<RetryInfo>(refused).RetryDelay.ToTimeSpan();
         Assert.InRange(retry, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
+        // The same delay as gRPC's retry pushback, which clients with a retry policy wait for on their own.
+        Assert.Equal(((long)Math.Ceiling(retry.TotalMilliseconds)).ToString(), refused.Trailers.GetValue(ErrorMappingInterceptor.RetryPushbackTrailer));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -67,8 +68,14 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         {
             logger.LogInformation("{Method} rejected: {Code} {Message}", context.Method, (Code)status.Code, status.Message);
         }
-        return status.ToRpcException();
+        var rpcException = status.ToRpcException();
+        // gRPC clients with a retry policy for this code wait exactly this long before retrying (gRFC A6 pushback).
+        if (exception is RateLimitedException limited)
+            rpcException.Trailers.Add(RetryPushbackTrailer, ((long)Math.Ceiling(limited.RetryAfter.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture));
+        return rpcException;
     }
+
+    public const string RetryPushbackTrailer = "grpc-retry-pushback-ms";
 
     /// <summary>EF wraps connection failures differently per call site; look through the whole chain.</summary>
     private static bool IsDatabaseUnavailable(Exception? exception)
