@@ -17,32 +17,22 @@ public sealed class RealRulesSimulator : SimulatorFixture
 /// api-burst-limiter 429; the client, told the limit by X-LS-API-Burst-Level, never gets there, and a burst 429 does
 /// not make it believe the bucket is full.
 /// </summary>
-public sealed class BurstLimiterTests(RealRulesSimulator fixture) : IClassFixture<RealRulesSimulator>, IAsyncLifetime
+public sealed class BurstLimiterTests(RealRulesSimulator fixture) : PacedClientTests(fixture), IClassFixture<RealRulesSimulator>
 {
     private const int BurstLimit = 20;
-    private readonly SimulatorServer _sim = fixture.Server;
-    private LightspeedClientHarness _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = new LightspeedClientHarness(_sim, new() { ["MaxRateLimitRetries"] = "0" });
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _client.DisposeAsync();
 
     [Fact]
     public async Task Simulator_MoreThanTheBurstLimitInOneSecond_Is429FromTheBurstLimiter()
     {
-        var account = await _sim.CreateAccountAsync();
-        var c = await _client.ConnectAsync(account);
-        var token = (await _client.Store.LoadAsync(c.ConnectionKey, default))!.AccessToken;
+        var account = await Sim.CreateAccountAsync();
+        var c = await Client.ConnectAsync(account);
+        var token = (await Client.Store.LoadAsync(c.ConnectionKey, default))!.AccessToken;
         using var http = new HttpClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
         // 60 requests as fast as one connection goes: well under a second here, so one window sees at least 30.
         var responses = new List<HttpResponseMessage>();
-        for (var i = 0; i < 60; i++) responses.Add(await http.GetAsync($"{_sim.BaseUrl}/API/V3/Account/{account}/Shop.json"));
+        for (var i = 0; i < 60; i++) responses.Add(await http.GetAsync($"{Sim.BaseUrl}/API/V3/Account/{account}/Shop.json"));
 
         var refused = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
         Assert.NotEmpty(refused);
@@ -58,7 +48,7 @@ public sealed class BurstLimiterTests(RealRulesSimulator fixture) : IClassFixtur
             Assert.Equal(BurstLimit.ToString(), parts[1]);
             Assert.InRange(int.Parse(parts[0]), 1, BurstLimit);
         });
-        var stats = await _sim.StatsAsync(account);
+        var stats = await Sim.StatsAsync(account);
         Assert.Equal(refused.Count, stats.GetProperty("burstLimited").GetInt64());
         foreach (var r in responses) r.Dispose();
     }
@@ -66,17 +56,17 @@ public sealed class BurstLimiterTests(RealRulesSimulator fixture) : IClassFixtur
     [Fact]
     public async Task Client_ABurstOfSequentialRequests_StaysUnderTheBurstLimit_WithoutOne429()
     {
-        var account = await _sim.CreateAccountAsync();
-        var c = await _client.ConnectAsync(account);
+        var account = await Sim.CreateAccountAsync();
+        var c = await Client.ConnectAsync(account);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         // Twice the burst limit: the bucket (90) has room for all of them, only the burst limiter could refuse.
-        for (var i = 0; i < 2 * BurstLimit + 5; i++) await _client.Api.GetShopsAsync(c, timeout.Token);
+        for (var i = 0; i < 2 * BurstLimit + 5; i++) await Client.Api.GetShopsAsync(c, timeout.Token);
 
-        var stats = await _sim.StatsAsync(account);
+        var stats = await Sim.StatsAsync(account);
         Assert.Equal(0, stats.GetProperty("rateLimited").GetInt64());
-        Assert.Equal(0, _client.Api.GetAccountTotals(account).RateLimitedResponses);
-        Assert.Equal(2 * BurstLimit + 5, _client.Api.GetAccountTotals(account).Requests);
+        Assert.Equal(0, Client.Api.GetAccountTotals(account).RateLimitedResponses);
+        Assert.Equal(2 * BurstLimit + 5, Client.Api.GetAccountTotals(account).Requests);
     }
 
     [Fact]

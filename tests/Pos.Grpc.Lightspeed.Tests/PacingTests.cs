@@ -18,30 +18,19 @@ public sealed class SmallBucketSimulator : SimulatorFixture
     }
 }
 
-public sealed class PacingTests(SmallBucketSimulator fixture) : IClassFixture<SmallBucketSimulator>, IAsyncLifetime
+public sealed class PacingTests(SmallBucketSimulator fixture) : PacedClientTests(fixture), IClassFixture<SmallBucketSimulator>
 {
-    private readonly SimulatorServer _sim = fixture.Server;
-    private LightspeedClientHarness _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = new LightspeedClientHarness(_sim, new() { ["MaxRateLimitRetries"] = "0" });
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _client.DisposeAsync();
-
     [Fact]
     public async Task SequentialRequests_150_NeverTrip429()
     {
-        var account = await _sim.CreateAccountAsync();
-        var c = await _client.ConnectAsync(account);
+        var account = await Sim.CreateAccountAsync();
+        var c = await Client.ConnectAsync(account);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
-        for (var i = 0; i < 150; i++) await _client.Api.GetShopsAsync(c, timeout.Token);
+        for (var i = 0; i < 150; i++) await Client.Api.GetShopsAsync(c, timeout.Token);
 
-        var totals = _client.Api.GetAccountTotals(account);
-        Assert.Equal(0, (await _sim.StatsAsync(account)).GetProperty("rateLimited").GetInt64());
+        var totals = Client.Api.GetAccountTotals(account);
+        Assert.Equal(0, (await Sim.StatsAsync(account)).GetProperty("rateLimited").GetInt64());
         Assert.Equal(0, totals.RateLimitedResponses);
         Assert.Equal(150, totals.Requests);
         Assert.True(totals.RateLimitWait > TimeSpan.Zero, "a 10-drip bucket cannot take 150 requests without waiting");
@@ -50,34 +39,34 @@ public sealed class PacingTests(SmallBucketSimulator fixture) : IClassFixture<Sm
     [Fact]
     public async Task ParallelCallers_OnOneAccount_NeverTrip429()
     {
-        var account = await _sim.CreateAccountAsync();
-        var c = await _client.ConnectAsync(account);
+        var account = await Sim.CreateAccountAsync();
+        var c = await Client.ConnectAsync(account);
         var day = new DateTimeOffset(2024, 3, 1, 0, 0, 0, TimeSpan.FromHours(1));
-        await _sim.AddSalesAsync(account, Sales.Sale(day.AddHours(10), 1, Sales.Line(1, 10m)));
+        await Sim.AddSalesAsync(account, Sales.Sale(day.AddHours(10), 1, Sales.Line(1, 10m)));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         // Six workers, 25 sale reads each (cost 1.4 with SaleLines loaded), all on one bucket.
         await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
         {
             for (var i = 0; i < 25; i++)
-                await foreach (var _ in _client.Api.GetSalesAsync(c, new LightspeedSalesQuery(day, day.AddDays(1)), null, timeout.Token)) { }
+                await foreach (var _ in Client.Api.GetSalesAsync(c, new LightspeedSalesQuery(day, day.AddDays(1)), null, timeout.Token)) { }
         })));
 
-        Assert.Equal(0, (await _sim.StatsAsync(account)).GetProperty("rateLimited").GetInt64());
-        Assert.Equal(150, _client.Api.GetAccountTotals(account).Requests);
+        Assert.Equal(0, (await Sim.StatsAsync(account)).GetProperty("rateLimited").GetInt64());
+        Assert.Equal(150, Client.Api.GetAccountTotals(account).Requests);
     }
 
     [Fact]
     public async Task UnpacedBurst_Gets429WithRetryAfterAndHeaders_FirstOverflowAllowed()
     {
-        var account = await _sim.CreateAccountAsync();
-        var c = await _client.ConnectAsync(account);
-        var token = await _client.Tokens.GetAccessTokenAsync(c.ConnectionKey, default);
+        var account = await Sim.CreateAccountAsync();
+        var c = await Client.ConnectAsync(account);
+        var token = await Client.Tokens.GetAccessTokenAsync(c.ConnectionKey, default);
         using var http = new HttpClient();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(async _ =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"{_sim.BaseUrl}/API/V3/Account/{account}/Shop.json");
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{Sim.BaseUrl}/API/V3/Account/{account}/Shop.json");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             return await http.SendAsync(request);
         }));
@@ -104,30 +93,19 @@ public sealed class UnlimitedSimulator : SimulatorFixture
     protected override void Configure(SimulatorOptions options) => options.RateLimit.Enabled = false;
 }
 
-public sealed class ServerLevelTests(UnlimitedSimulator fixture) : IClassFixture<UnlimitedSimulator>, IAsyncLifetime
+public sealed class ServerLevelTests(UnlimitedSimulator fixture) : PacedClientTests(fixture), IClassFixture<UnlimitedSimulator>
 {
-    private readonly SimulatorServer _sim = fixture.Server;
-    private LightspeedClientHarness _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = new LightspeedClientHarness(_sim, new() { ["MaxRateLimitRetries"] = "0" });
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _client.DisposeAsync();
-
     [Fact]
     public async Task ServerReportsAnEmptyBucket_ThePacerBelievesIt_AndNeverWaits()
     {
-        var account = await _sim.CreateAccountAsync();
-        var c = await _client.ConnectAsync(account);
+        var account = await Sim.CreateAccountAsync();
+        var c = await Client.ConnectAsync(account);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         // 150 requests are far more than the assumed initial bucket (60) holds; only the server's "0/size" can let them through unpaced.
-        for (var i = 0; i < 150; i++) await _client.Api.GetShopsAsync(c, timeout.Token);
+        for (var i = 0; i < 150; i++) await Client.Api.GetShopsAsync(c, timeout.Token);
 
-        var totals = _client.Api.GetAccountTotals(account);
+        var totals = Client.Api.GetAccountTotals(account);
         Assert.Equal(150, totals.Requests);
         Assert.Equal(TimeSpan.Zero, totals.RateLimitWait);
     }
