@@ -3,7 +3,7 @@
 import "./style.css";
 import { Code, ConnectError } from "@connectrpc/connect";
 import {
-  createPosClients, departmentStateLabel, describeError, errorLines, formatEta, isTerminal, jobBadge, jobTimes,
+  createPosClients, departmentStateLabel, describeError, errorLines, formatEta, isTerminal, jobBadge, jobTimes, reconnectDelayMs,
   outcomeSentence, percentDone, posFieldTypeLabel, posTraffic, progressCounts, type PlainError, type PosClients,
 } from "./client";
 import type { Department } from "./gen/pos/departments/v1/department_service_pb";
@@ -262,14 +262,13 @@ async function watch(jobId: string) {
     } catch (error) {
       if (controller.signal.aborted) return;
       const plain = describeError(error);
-      // The stream drops with the network or a restarting host; the job goes on, so watch again.
-      const transient = plain.code === Code.Unavailable || plain.code === Code.Unknown || plain.code === Code.DeadlineExceeded;
-      if (!transient || ++failures > 5) {
+      const delay = reconnectDelayMs(plain, ++failures);
+      if (delay === undefined) {
         showProgressNote(`Live progress stopped: ${plain.summary}`);
         return;
       }
       showProgressNote("Lost the live connection, reconnecting…");
-      await new Promise((r) => setTimeout(r, 2000 * failures));
+      await new Promise((r) => setTimeout(r, delay));
     }
   }
 }

@@ -4,7 +4,7 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { anyPack, type Any } from "@bufbuild/protobuf/wkt";
 import { base64Encode } from "@bufbuild/protobuf/wire";
 import { describe, expect, it } from "vitest";
-import { Code, createPosClients, decodeStatusDetailsBin, describeError, errorLines, fieldLabel } from "../src/client";
+import { Code, createPosClients, decodeStatusDetailsBin, describeError, errorLines, fieldLabel, reconnectDelayMs, type PlainError } from "../src/client";
 import { BadRequestSchema, ErrorInfoSchema, PreconditionFailureSchema, RetryInfoSchema } from "../src/gen/google/rpc/error_details_pb";
 import { StatusSchema } from "../src/gen/google/rpc/status_pb";
 import { ListDepartmentsResponseSchema } from "../src/gen/pos/departments/v1/department_service_pb";
@@ -130,6 +130,19 @@ describe("describeError", () => {
     expect(error?.reason).toBe("RATE_LIMITED");
     expect(error?.retryAfterSeconds).toBe(1);
     expect(error?.summary).toBe("Too many requests in a short time. Try again in 1 s.");
+  });
+
+  it("re-opens a dropped watch after a growing delay, and after the rate limit's delay at least", () => {
+    const plain = (code: Code, retryAfterSeconds?: number): PlainError =>
+      ({ code, summary: "", serverMessage: "", reason: "", fields: [], preconditions: [], retryAfterSeconds });
+
+    expect(reconnectDelayMs(plain(Code.Unavailable), 1)).toBe(2000);
+    expect(reconnectDelayMs(plain(Code.Unavailable), 3)).toBe(6000);
+    expect(reconnectDelayMs(plain(Code.ResourceExhausted, 9), 1)).toBe(9000);
+    expect(reconnectDelayMs(plain(Code.ResourceExhausted, 1), 2)).toBe(4000);
+    expect(reconnectDelayMs(plain(Code.Unavailable), 6)).toBeUndefined();
+    expect(reconnectDelayMs(plain(Code.Unauthenticated), 1)).toBeUndefined();
+    expect(reconnectDelayMs(plain(Code.NotFound), 1)).toBeUndefined();
   });
 
   it("says an unreachable server in plain words", async () => {

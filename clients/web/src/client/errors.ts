@@ -84,6 +84,21 @@ export function describeError(error: unknown): PlainError {
   return { code: e.code, summary, serverMessage: e.rawMessage, reason, fields, preconditions, retryAfterSeconds };
 }
 
+/** Attempts after which a dropped watch stream is given up. */
+export const maxWatchReconnects = 5;
+
+/**
+ * How long to wait before re-opening a watch stream that failed for the `failures`-th time in a row, or undefined
+ * when it should not be re-opened. The job goes on whatever happens to the stream: a dropped network, a restarting
+ * host (UNAVAILABLE), or the caller's rate limit (RESOURCE_EXHAUSTED, at least as long as RetryInfo says) are
+ * worth another try; anything else (a revoked token, a job that is gone) is not.
+ */
+export function reconnectDelayMs(error: PlainError, failures: number): number | undefined {
+  const transient = [Code.Unavailable, Code.Unknown, Code.DeadlineExceeded, Code.ResourceExhausted].includes(error.code);
+  if (!transient || failures > maxWatchReconnects) return undefined;
+  return Math.max(2000 * failures, (error.retryAfterSeconds ?? 0) * 1000);
+}
+
 /** The PlainError as lines of text: summary, then each field and precondition. */
 export function errorLines(error: PlainError, fieldLabels: Record<string, string> = {}): string[] {
   const lines = [error.summary];
