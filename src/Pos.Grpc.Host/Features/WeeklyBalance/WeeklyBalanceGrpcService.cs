@@ -12,7 +12,7 @@ namespace Pos.Grpc.Host.Features.WeeklyBalance;
 
 /// <summary>
 /// Reads a department's ISO week and confirms days / approves weeks per register. Changes run in a
-/// transaction holding the department's lock (<see cref="BalanceDepartment.LockForChangeAsync"/>); every
+/// transaction holding the department's lock (<see cref="ChangeUnderLockAsync"/>); every
 /// rule is checked before anything is written, so a rejected request changes nothing. Repeating a change
 /// that is already in place answers OK with the current state and writes no audit entry.
 /// </summary>
@@ -49,12 +49,11 @@ public sealed class WeeklyBalanceGrpcService(PosDbContext db, TimeProvider clock
         var register = request.RegisterNumber;
         var department = await LoadForChangeAsync(request.DepartmentId, register, caller, cancellationToken);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await BalanceDepartment.LockForChangeAsync(db, department.Id, cancellationToken);
-        var alreadyConfirmed = await db.ConfirmedDays.AnyAsync(
-            c => c.DepartmentId == department.Id && c.RegisterNumber == register && c.Date == date, cancellationToken);
-        if (!alreadyConfirmed)
+        var day = await ChangeUnderLockAsync(department, async () =>
         {
+            var alreadyConfirmed = await db.ConfirmedDays.AnyAsync(
+                c => c.DepartmentId == department.Id && c.RegisterNumber == register && c.Date == date, cancellationToken);
+            if (alreadyConfirmed) return;
             WeeklyBalanceRules.EnsureDayEnded(department, register, date, clock);
             await WeeklyBalanceRules.EnsureMandatoryFieldsPresentAsync(db, department, register, date, cancellationToken);
 
@@ -71,10 +70,7 @@ public sealed class WeeklyBalanceGrpcService(PosDbContext db, TimeProvider clock
                 WeeklyBalanceMapper.DayName(department.Id, register, date),
                 new { register_number = register, date = Dates.ToWire(date), cleared_open_reason = openReason?.Reason }, now);
             await db.SaveChangesAsync(cancellationToken);
-        }
-
-        var day = await ReadDayAsync(department, register, date, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        }, () => ReadDayAsync(department, register, date, cancellationToken), cancellationToken);
         return new ConfirmDayResponse { Day = day };
     }
 
@@ -87,22 +83,18 @@ public sealed class WeeklyBalanceGrpcService(PosDbContext db, TimeProvider clock
         var register = request.RegisterNumber;
         var department = await LoadForChangeAsync(request.DepartmentId, register, caller, cancellationToken);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await BalanceDepartment.LockForChangeAsync(db, department.Id, cancellationToken);
-        await WeeklyBalanceRules.EnsureWeekNotApprovedAsync(db, department, register, date, cancellationToken);
-        var confirmation = await db.ConfirmedDays.SingleOrDefaultAsync(
-            c => c.DepartmentId == department.Id && c.RegisterNumber == register && c.Date == date, cancellationToken);
-        if (confirmation is not null)
+        var day = await ChangeUnderLockAsync(department, async () =>
         {
+            await WeeklyBalanceRules.EnsureWeekNotApprovedAsync(db, department, register, date, cancellationToken);
+            var confirmation = await db.ConfirmedDays.SingleOrDefaultAsync(
+                c => c.DepartmentId == department.Id && c.RegisterNumber == register && c.Date == date, cancellationToken);
+            if (confirmation is null) return;
             db.ConfirmedDays.Remove(confirmation);
             AuditTrail.Record(db, caller, department.ClientId, department.Id, "weekly_balance.unconfirm_day", "register_day",
                 WeeklyBalanceMapper.DayName(department.Id, register, date),
                 new { register_number = register, date = Dates.ToWire(date), confirmed_by = confirmation.ConfirmedBy }, clock.GetStorableUtcNow());
             await db.SaveChangesAsync(cancellationToken);
-        }
-
-        var day = await ReadDayAsync(department, register, date, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        }, () => ReadDayAsync(department, register, date, cancellationToken), cancellationToken);
         return new UnconfirmDayResponse { Day = day };
     }
 
@@ -116,12 +108,11 @@ public sealed class WeeklyBalanceGrpcService(PosDbContext db, TimeProvider clock
         var department = await LoadForChangeAsync(request.DepartmentId, register, caller, cancellationToken);
         var monday = IsoWeeks.Monday(request.IsoYear, request.IsoWeek);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await BalanceDepartment.LockForChangeAsync(db, department.Id, cancellationToken);
-        var alreadyApproved = await db.ApprovedWeeks.AnyAsync(
-            a => a.DepartmentId == department.Id && a.RegisterNumber == register && a.WeekStart == monday, cancellationToken);
-        if (!alreadyApproved)
+        var week = await ChangeUnderLockAsync(department, async () =>
         {
+            var alreadyApproved = await db.ApprovedWeeks.AnyAsync(
+                a => a.DepartmentId == department.Id && a.RegisterNumber == register && a.WeekStart == monday, cancellationToken);
+            if (alreadyApproved) return;
             await WeeklyBalanceRules.EnsureAllDaysConfirmedAsync(db, department, register, monday, cancellationToken);
             var now = clock.GetStorableUtcNow();
             db.ApprovedWeeks.Add(new ApprovedWeekEntity
@@ -132,10 +123,7 @@ public sealed class WeeklyBalanceGrpcService(PosDbContext db, TimeProvider clock
                 WeeklyBalanceMapper.WeekName(department.Id, register, monday),
                 new { register_number = register, iso_year = request.IsoYear, iso_week = request.IsoWeek }, now);
             await db.SaveChangesAsync(cancellationToken);
-        }
-
-        var week = await ReadWeekAsync(department, register, monday, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        }, () => ReadWeekAsync(department, register, monday, cancellationToken), cancellationToken);
         return new ApproveWeekResponse { Week = week };
     }
 
@@ -149,22 +137,18 @@ public sealed class WeeklyBalanceGrpcService(PosDbContext db, TimeProvider clock
         var department = await LoadForChangeAsync(request.DepartmentId, register, caller, cancellationToken);
         var monday = IsoWeeks.Monday(request.IsoYear, request.IsoWeek);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await BalanceDepartment.LockForChangeAsync(db, department.Id, cancellationToken);
-        var approval = await db.ApprovedWeeks.SingleOrDefaultAsync(
-            a => a.DepartmentId == department.Id && a.RegisterNumber == register && a.WeekStart == monday, cancellationToken);
-        if (approval is not null)
+        var week = await ChangeUnderLockAsync(department, async () =>
         {
+            var approval = await db.ApprovedWeeks.SingleOrDefaultAsync(
+                a => a.DepartmentId == department.Id && a.RegisterNumber == register && a.WeekStart == monday, cancellationToken);
+            if (approval is null) return;
             db.ApprovedWeeks.Remove(approval);
             AuditTrail.Record(db, caller, department.ClientId, department.Id, "weekly_balance.unapprove_week", "register_week",
                 WeeklyBalanceMapper.WeekName(department.Id, register, monday),
                 new { register_number = register, iso_year = request.IsoYear, iso_week = request.IsoWeek, approved_by = approval.ApprovedBy },
                 clock.GetStorableUtcNow());
             await db.SaveChangesAsync(cancellationToken);
-        }
-
-        var week = await ReadWeekAsync(department, register, monday, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        }, () => ReadWeekAsync(department, register, monday, cancellationToken), cancellationToken);
         return new UnapproveWeekResponse { Week = week };
     }
 
@@ -176,6 +160,22 @@ public sealed class WeeklyBalanceGrpcService(PosDbContext db, TimeProvider clock
         // After the access check, so a caller learns nothing about the registers of departments it cannot see.
         WeeklyBalanceRules.EnsureRegisterExists(department, registerNumber);
         return department;
+    }
+
+    /// <summary>
+    /// One confirmation change, in a transaction holding the department's lock, so "approve needs every day confirmed"
+    /// and "unconfirm not in an approved week" cannot interleave. The answer is read in the same transaction: it shows
+    /// exactly what the change left.
+    /// </summary>
+    private async Task<T> ChangeUnderLockAsync<T>(BalanceDepartment department, Func<Task> change, Func<Task<T>> read,
+        CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await BalanceDepartment.LockForChangeAsync(db, department.Id, cancellationToken);
+        await change();
+        var answer = await read();
+        await transaction.CommitAsync(cancellationToken);
+        return answer;
     }
 
     private async Task<DayBalance> ReadDayAsync(BalanceDepartment department, int register, DateOnly date, CancellationToken cancellationToken) =>
