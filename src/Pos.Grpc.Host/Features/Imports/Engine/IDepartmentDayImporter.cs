@@ -14,7 +14,10 @@ public interface IDepartmentDayImporter
     /// <exception cref="ImportUnitException">The day cannot be imported (the reason says whether retrying can help).</exception>
     Task<PreparedDay> PrepareAsync(DepartmentDayWork work, CancellationToken cancellationToken);
 
-    /// <summary>Replaces the department-day's values (sparing approved numbers unless overwriting) in <paramref name="db"/>'s open transaction.</summary>
+    /// <summary>
+    /// Replaces the department-day's values (sparing approved numbers unless overwriting) in <paramref name="db"/>'s open
+    /// transaction, which already holds the department's lock, so no day is confirmed or approved meanwhile.
+    /// </summary>
     Task<DayWriteResult> WriteAsync(PosDbContext db, PreparedDay day, CancellationToken cancellationToken);
 }
 

@@ -22,7 +22,7 @@ public sealed record DayWrite(
     DayNumbers Numbers);
 
 /// <summary>
-/// Replaces one department-day's imported values inside the caller's transaction, set-based: a lock, the
+/// Replaces one department-day's imported values inside the caller's transaction, set-based: the
 /// approved-numbers lookup, then one batched command (stale intervals deleted, intervals and day values
 /// upserted), whatever the number of registers and fields. Recording the day as imported is the caller's
 /// checkpoint.
@@ -74,9 +74,9 @@ public sealed class DayValuesWriter(TimeProvider clock)
         """;
 
     /// <summary>
-    /// Writes the day in <paramref name="db"/>'s open transaction (it does not commit). Takes the
-    /// department's lock first (<see cref="BalanceDepartment.LockForChangeAsync"/>), so a day cannot be
-    /// confirmed between the approved-numbers check and the write. Audit entries are saved here too.
+    /// Writes the day in <paramref name="db"/>'s open transaction (it does not commit), which holds the
+    /// department's lock (<see cref="BalanceDepartment.LockForChangeAsync"/>; the job's checkpoint takes it), so a day
+    /// cannot be confirmed between the approved-numbers check and the write. Audit entries are saved here too.
     /// </summary>
     /// <returns>
     /// ValuesWritten: day values put in place (changed or not; approved ones overwritten included);
@@ -91,7 +91,6 @@ public sealed class DayValuesWriter(TimeProvider clock)
         var date = numbers.Date;
         var (fields, _) = MappedFields.Classify(write.Fields);
 
-        await BalanceDepartment.LockForChangeAsync(db, write.DepartmentId, cancellationToken);
         var approved = await ApprovedNumbers.InRangeAsync(db, write.DepartmentId, date, date, cancellationToken);
 
         var registers = new List<int>();

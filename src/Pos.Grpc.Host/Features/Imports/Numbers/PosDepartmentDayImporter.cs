@@ -44,7 +44,6 @@ public sealed class PosDepartmentDayImporter(ClientConfigurationCache configurat
         if (day is not PreparedPosDay prepared)
             throw new ArgumentException($"Expected a day prepared by {nameof(PosDepartmentDayImporter)}.", nameof(day));
         var work = prepared.Work;
-        // The writer takes the department's lock before it looks at approved numbers.
         return await writer.WriteAsync(db,
             new DayWrite(work.ClientId, work.DepartmentId, work.JobId, work.Actor, work.OverwriteApproved, prepared.Fields, prepared.Numbers),
             cancellationToken);
