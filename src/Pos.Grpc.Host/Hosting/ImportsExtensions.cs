@@ -8,6 +8,7 @@ using Pos.Grpc.Host.Features.Imports.Jobs;
 using Pos.Grpc.Host.Features.Imports.Numbers;
 using Pos.Grpc.Host.Features.Imports.Progress;
 using Pos.Grpc.Host.Features.Imports.Scheduling;
+using Pos.Grpc.Host.Features.WeeklyBalance.AutoConfirm;
 using Pos.Grpc.Host.Features.Imports.Service;
 using Pos.Grpc.Host.Features.Imports.Workers;
 using Pos.Grpc.Host.Infrastructure.Notifications;

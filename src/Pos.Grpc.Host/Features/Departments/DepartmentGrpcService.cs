@@ -6,6 +6,7 @@ using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Host.Infrastructure.Caching;
 using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Host.Infrastructure.Persistence.Locks;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 using Pos.Grpc.Host.Infrastructure.Validation;
 
@@ -61,7 +62,7 @@ public sealed class DepartmentGrpcService(PosDbContext db, TimeProvider clock, C
         AccessPolicy.EnsureClient(caller, source.ClientId, Capability.ManageDepartments);
 
         var cancellationToken = context.CancellationToken;
-        await using var transaction = await DepartmentRules.BeginScopeTransactionAsync(db, source.ClientId, cancellationToken);
+        await using var transaction = await ClientConfigurationLock.BeginAsync(db, source.ClientId, cancellationToken);
         // Ids come from SameSystem's main system and are unique across clients.
         if (await db.Departments.AnyAsync(d => d.Id == source.DepartmentId, cancellationToken))
             throw new AlreadyExistsException("department", $"departments/{source.DepartmentId}",
@@ -111,7 +112,7 @@ public sealed class DepartmentGrpcService(PosDbContext db, TimeProvider clock, C
         DepartmentRules.Apply(source, paths, draft, violations);
         violations.ThrowIfAny();
 
-        await using var transaction = await DepartmentRules.BeginScopeTransactionAsync(db, department.ClientId, cancellationToken);
+        await using var transaction = await ClientConfigurationLock.BeginAsync(db, department.ClientId, cancellationToken);
         await DepartmentRules.EnsureMultiCashRegistersAsync(db, department.ClientId, draft, cancellationToken);
         await DepartmentRules.EnsureNoScopeOverlapAsync(db, department.ClientId, department.Id, draft.Scope, cancellationToken);
 

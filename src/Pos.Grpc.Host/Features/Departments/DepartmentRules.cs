@@ -1,10 +1,10 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Pos.Grpc.Contracts.Departments.V1;
 using Pos.Grpc.Host.Domain;
 using Pos.Grpc.Host.Features.Settings;
 using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Host.Infrastructure.Persistence.Locks;
 using Pos.Grpc.Host.Infrastructure.Validation;
 
 namespace Pos.Grpc.Host.Features.Departments;
@@ -92,19 +92,7 @@ public static class DepartmentRules
                 "POS terminal numbers need multi cash registers turned on in the client's general settings.");
     }
 
-    /// <summary>
-    /// Starts the transaction in which a department's POS scope is checked and written. The advisory lock
-    /// serialises these transactions per client across every host instance, so two concurrent requests cannot
-    /// both see "no overlap" and both commit. It is released when the transaction ends.
-    /// </summary>
-    public static async Task<IDbContextTransaction> BeginScopeTransactionAsync(PosDbContext db, long clientId, CancellationToken cancellationToken)
-    {
-        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({clientId})", cancellationToken);
-        return transaction;
-    }
-
-    /// <summary>No two departments of a client may claim the same sales. Call inside <see cref="BeginScopeTransactionAsync"/>.</summary>
+    /// <summary>No two departments of a client may claim the same sales. Call inside <see cref="ClientConfigurationLock"/>'s transaction.</summary>
     internal static async Task EnsureNoScopeOverlapAsync(PosDbContext db, long clientId, long departmentId, PosScope scope, CancellationToken cancellationToken)
     {
         if (!scope.ClaimsAnything) return;

@@ -7,6 +7,7 @@ using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Host.Infrastructure.Caching;
 using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Host.Infrastructure.Persistence.Locks;
 using Pos.Grpc.Host.Infrastructure.Validation;
 
 namespace Pos.Grpc.Host.Features.Settings;
@@ -37,7 +38,7 @@ public sealed class SettingsGrpcService(PosDbContext db, TimeProvider clock, Cli
         AccessPolicy.EnsureClient(caller, clientId, Capability.EditSettings);
 
         // The client's configuration lock: a department gaining terminal numbers cannot slip past the check below.
-        await using var transaction = await DepartmentRules.BeginScopeTransactionAsync(db, clientId, context.CancellationToken);
+        await using var transaction = await ClientConfigurationLock.BeginAsync(db, clientId, context.CancellationToken);
         var settings = await db.GetOrDefaultAsync(clientId, context.CancellationToken);
         Etags.EnsureCurrent(request.Etag, settings.Version, $"clients/{clientId}/settings");
         var before = settings.ToProto();

@@ -27,12 +27,4 @@ public sealed record BalanceDepartment(DepartmentEntity Entity, TimeZoneInfo Zon
         var settings = await db.GetOrDefaultAsync(department.ClientId, cancellationToken);
         return new BalanceDepartment(department, TimeZones.ForDepartment(department.TimeZone, settings.TimeZone));
     }
-
-    /// <summary>
-    /// Serialises confirmation changes of one department inside the caller's transaction, so "approve
-    /// needs every day confirmed" and "unconfirm not in an approved week" cannot interleave (write skew).
-    /// FOR NO KEY UPDATE does not block the foreign-key checks of concurrent value writes (imports).
-    /// </summary>
-    public static async Task LockForChangeAsync(PosDbContext db, long departmentId, CancellationToken cancellationToken) =>
-        await db.Database.ExecuteSqlAsync($"SELECT id FROM departments WHERE id = {departmentId} FOR NO KEY UPDATE", cancellationToken);
 }

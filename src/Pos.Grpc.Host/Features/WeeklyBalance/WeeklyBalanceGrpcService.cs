@@ -5,6 +5,7 @@ using Pos.Grpc.Host.Domain;
 using Pos.Grpc.Host.Infrastructure.Audit;
 using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Host.Infrastructure.Persistence.Locks;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 using Pos.Grpc.Host.Infrastructure.Validation;
 
@@ -171,7 +172,7 @@ public sealed class WeeklyBalanceGrpcService(PosDbContext db, TimeProvider clock
         CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await BalanceDepartment.LockForChangeAsync(db, department.Id, cancellationToken);
+        await DepartmentLock.AcquireAsync(db, department.Id, cancellationToken);
         await change();
         var answer = await read();
         await transaction.CommitAsync(cancellationToken);

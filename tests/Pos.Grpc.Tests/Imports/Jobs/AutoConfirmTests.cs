@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pos.Grpc.Contracts.Imports.V1;
 using Pos.Grpc.Contracts.WeeklyBalance.V1;
-using Pos.Grpc.Host.Features.Imports.Scheduling;
+using Pos.Grpc.Host.Features.WeeklyBalance.AutoConfirm;
 
 namespace Pos.Grpc.Tests.Imports.Jobs;
 

@@ -5,6 +5,7 @@ using Pos.Grpc.Host.Features.Imports.Engine;
 using Pos.Grpc.Host.Features.WeeklyBalance;
 using Pos.Grpc.Host.Infrastructure.Audit;
 using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Host.Infrastructure.Persistence.Locks;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 
 namespace Pos.Grpc.Host.Features.Imports.Numbers;
@@ -75,7 +76,7 @@ public sealed class DayValuesWriter(TimeProvider clock)
 
     /// <summary>
     /// Writes the day in <paramref name="db"/>'s open transaction (it does not commit), which holds the
-    /// department's lock (<see cref="BalanceDepartment.LockForChangeAsync"/>; the job's checkpoint takes it), so a day
+    /// department's lock (<see cref="DepartmentLock.AcquireAsync"/>; the job's checkpoint takes it), so a day
     /// cannot be confirmed between the approved-numbers check and the write. Audit entries are saved here too.
     /// </summary>
     /// <returns>

@@ -11,6 +11,7 @@ using Pos.Grpc.Host.Features.Settings;
 using Pos.Grpc.Host.Features.WeeklyBalance;
 using Pos.Grpc.Host.Infrastructure.Audit;
 using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Host.Infrastructure.Persistence.Locks;
 
 namespace Pos.Grpc.Host.Features.Imports.Scheduling;
 
@@ -70,7 +71,7 @@ public sealed class ScheduledImportPlanner(
 
     private async Task<bool> CreateForClientAsync(long clientId, DateOnly scheduledFor, CancellationToken cancellationToken)
     {
-        await using var transaction = await DepartmentRules.BeginScopeTransactionAsync(db, clientId, cancellationToken);
+        await using var transaction = await ClientConfigurationLock.BeginAsync(db, clientId, cancellationToken);
         // Another instance may have created it while we waited for the lock.
         if (await db.ImportJobs.AnyAsync(j => j.ClientId == clientId && j.ScheduledFor == scheduledFor, cancellationToken)) return false;
 

@@ -10,6 +10,7 @@ using Pos.Grpc.Host.Infrastructure.Audit;
 using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Host.Infrastructure.Persistence.Locks;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 
 namespace Pos.Grpc.Host.Features.Imports.Service;
@@ -33,7 +34,7 @@ public sealed class ImportJobStarter(PosDbContext db, TimeProvider clock)
             throw InvalidArgumentException.For("until_date", $"must not be in the future: today is {Dates.ToWire(today)} in {zone.Id}");
 
         // The client's configuration lock: of two identical or overlapping requests racing, the second sees the first's job.
-        await using var transaction = await DepartmentRules.BeginScopeTransactionAsync(db, clientId, cancellationToken);
+        await using var transaction = await ClientConfigurationLock.BeginAsync(db, clientId, cancellationToken);
         var earlier = await db.ImportJobs.AsNoTracking()
             .SingleOrDefaultAsync(j => j.ClientId == clientId && j.RequestId == command.RequestId, cancellationToken);
         if (earlier is not null)

@@ -5,6 +5,7 @@ using Pos.Grpc.Host.Features.Imports.Engine;
 using Pos.Grpc.Host.Features.Imports.Jobs;
 using Pos.Grpc.Host.Features.WeeklyBalance;
 using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Host.Infrastructure.Persistence.Locks;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 using Pos.Grpc.Contracts.Imports.V1;
 
@@ -202,7 +203,7 @@ public sealed class ImportJobRunner(
         if (!await LockJobIfOursAsync(db, run.JobId, cancellationToken)) return false;
         // The confirmation lock of the department: "spare approved numbers" cannot race a day being confirmed,
         // and two jobs writing the same department-day take turns.
-        await BalanceDepartment.LockForChangeAsync(db, work.DepartmentId, cancellationToken);
+        await DepartmentLock.AcquireAsync(db, work.DepartmentId, cancellationToken);
 
         var written = await importer.WriteAsync(db, prepared, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);

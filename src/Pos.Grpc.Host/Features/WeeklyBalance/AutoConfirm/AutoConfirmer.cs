@@ -1,13 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pos.Grpc.Host.Domain;
+using Pos.Grpc.Host.Features.Imports;
 using Pos.Grpc.Host.Features.Departments;
 using Pos.Grpc.Host.Features.WeeklyBalance;
 using Pos.Grpc.Host.Infrastructure.Audit;
 using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Host.Infrastructure.Persistence.Locks;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 
-namespace Pos.Grpc.Host.Features.Imports.Scheduling;
+namespace Pos.Grpc.Host.Features.WeeklyBalance.AutoConfirm;
 
 /// <summary>
 /// Auto-confirm (design.md section 7). Once a day per client, as soon as its confirm_days_at has passed in its
@@ -59,7 +61,7 @@ public sealed class AutoConfirmer(PosDbContext db, TimeProvider clock, IOptions<
     {
         var clientId = settings.ClientId;
         var runName = $"clients/{clientId}/auto_confirm/{Dates.ToWire(runDate)}";
-        await using var transaction = await DepartmentRules.BeginScopeTransactionAsync(db, clientId, cancellationToken);
+        await using var transaction = await ClientConfigurationLock.BeginAsync(db, clientId, cancellationToken);
         if (await db.AuditEntries.AnyAsync(a => a.ClientId == clientId && a.Action == RunAction && a.ResourceId == runName, cancellationToken))
             return false;
 
@@ -90,7 +92,7 @@ public sealed class AutoConfirmer(PosDbContext db, TimeProvider clock, IOptions<
         var departmentId = department.Id;
         var until = TimeZones.Today(clock, department.Zone).AddDays(-1);
         var from = until.AddDays(-options.Value.TrailingDays);
-        await BalanceDepartment.LockForChangeAsync(db, departmentId, cancellationToken);
+        await DepartmentLock.AcquireAsync(db, departmentId, cancellationToken);
 
         var confirmedDays = (await db.ConfirmedDays.AsNoTracking()
             .Where(c => c.DepartmentId == departmentId && c.Date >= from && c.Date <= until)
