@@ -1,4 +1,5 @@
 using Npgsql;
+using Pos.Grpc.Host.Infrastructure.Persistence;
 
 namespace Pos.Grpc.Host.Infrastructure.Notifications;
 
@@ -23,7 +24,7 @@ public interface INotificationHandler
 /// with backoff and tells every handler it is listening again.
 /// </summary>
 public sealed class PostgresNotificationListener(
-    IConfiguration configuration, IEnumerable<INotificationHandler> handlers, ILogger<PostgresNotificationListener> logger) : BackgroundService
+    PosDatabase database, IEnumerable<INotificationHandler> handlers, ILogger<PostgresNotificationListener> logger) : BackgroundService
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
@@ -61,14 +62,7 @@ public sealed class PostgresNotificationListener(
 
     private async Task ListenAsync(Action onListening, CancellationToken stoppingToken)
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString(PersistenceExtensions.ConnectionStringName))
-        {
-            // A dedicated, long-lived connection: not from the pool, and probed while idle so a dead server is noticed.
-            Pooling = false,
-            KeepAlive = 10,
-            ApplicationName = "pos-grpc notification listener",
-        }.ConnectionString;
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = database.CreateListenConnection();
         await connection.OpenAsync(stoppingToken);
         connection.Notification += (_, e) =>
         {

@@ -11,15 +11,8 @@ namespace Pos.Grpc.Host.Features.Imports.Workers;
 /// their own small connection pool rather than through EF, so an idle worker's polling stays out of the
 /// request path's DbContexts (and out of anything counting their commands).
 /// </summary>
-public sealed class ImportLeases(IConfiguration configuration, TimeProvider clock, IOptions<ImportWorkerOptions> options) : IAsyncDisposable
+public sealed class ImportLeases(NpgsqlDataSource database, TimeProvider clock, IOptions<ImportWorkerOptions> options)
 {
-    private readonly Lazy<NpgsqlDataSource> _source = new(() => NpgsqlDataSource.Create(
-        new NpgsqlConnectionStringBuilder(configuration.GetConnectionString(PersistenceExtensions.ConnectionStringName))
-        {
-            ApplicationName = "pos-grpc import workers",
-            MaxPoolSize = 10,
-        }.ConnectionString));
-
     private ImportWorkerOptions Options => options.Value;
 
     /// <summary>
@@ -28,7 +21,7 @@ public sealed class ImportLeases(IConfiguration configuration, TimeProvider cloc
     /// </summary>
     public async Task<Guid?> TryClaimAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await _source.Value.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var claim = new NpgsqlCommand("""
             UPDATE import_jobs
@@ -60,7 +53,7 @@ public sealed class ImportLeases(IConfiguration configuration, TimeProvider cloc
     /// <summary>Extends our lease; false when the job is no longer ours (taken over, or finished by someone else).</summary>
     public async Task<bool> RenewAsync(Guid jobId, CancellationToken cancellationToken)
     {
-        await using var connection = await _source.Value.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var renew = new NpgsqlCommand("""
             UPDATE import_jobs SET lease_expires_at = now() + @lease
             WHERE id = @id AND lease_owner = @owner AND state = @running
@@ -75,7 +68,7 @@ public sealed class ImportLeases(IConfiguration configuration, TimeProvider cloc
     /// <summary>Whether the job is still ours and whether cancellation was asked for: checked at every unit boundary.</summary>
     public async Task<(bool Owned, bool CancelRequested)> CheckAsync(Guid jobId, CancellationToken cancellationToken)
     {
-        await using var connection = await _source.Value.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var check = new NpgsqlCommand("""
             SELECT lease_owner = @owner AND state = @running, cancel_requested FROM import_jobs WHERE id = @id
             """, connection);
@@ -93,7 +86,7 @@ public sealed class ImportLeases(IConfiguration configuration, TimeProvider cloc
     /// </summary>
     public async Task ReleaseAsync(Guid jobId, CancellationToken cancellationToken)
     {
-        await using var connection = await _source.Value.OpenConnectionAsync(cancellationToken);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var release = new NpgsqlCommand("""
             UPDATE import_jobs SET lease_owner = NULL, lease_expires_at = now()
@@ -114,10 +107,5 @@ public sealed class ImportLeases(IConfiguration configuration, TimeProvider cloc
         notify.Parameters.AddWithValue("channel", ImportNotifications.ProgressChannel);
         notify.Parameters.AddWithValue("payload", jobId.ToString());
         await notify.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_source.IsValueCreated) await _source.Value.DisposeAsync();
     }
 }

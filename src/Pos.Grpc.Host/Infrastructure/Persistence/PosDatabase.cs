@@ -1,0 +1,36 @@
+using Npgsql;
+
+namespace Pos.Grpc.Host.Infrastructure.Persistence;
+
+/// <summary>
+/// The instance's one way into PostgreSQL: a single pooled <see cref="NpgsqlDataSource"/> sized by
+/// <see cref="DatabaseOptions"/> (EF's DbContexts, the import engine and the token refresh lock all draw from it),
+/// and the dedicated LISTEN connection outside the pool. Nothing else opens a connection.
+/// </summary>
+public sealed class PosDatabase : IAsyncDisposable
+{
+    private readonly string _listenConnectionString;
+
+    public PosDatabase(string connectionString, DatabaseOptions options)
+    {
+        Options = options;
+        Pool = NpgsqlDataSource.Create(options.PooledConnectionString(connectionString, "pos-grpc"));
+        _listenConnectionString = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            // Long-lived and probed while idle, so a dead server is noticed.
+            Pooling = false,
+            KeepAlive = 10,
+            ApplicationName = "pos-grpc notification listener",
+        }.ConnectionString;
+    }
+
+    public DatabaseOptions Options { get; }
+
+    /// <summary>Every pooled connection of the instance comes from here.</summary>
+    public NpgsqlDataSource Pool { get; }
+
+    /// <summary>The one connection that LISTENs for notifications (not pooled; counted in the budget).</summary>
+    public NpgsqlConnection CreateListenConnection() => new(_listenConnectionString);
+
+    public ValueTask DisposeAsync() => Pool.DisposeAsync();
+}
