@@ -1,7 +1,14 @@
 using Pos.Grpc.Host;
 using Pos.Grpc.Host.Cli;
 
-if (HostCommands.TryRun(args, out var exitCode)) return await exitCode;
-
-await PosHost.Build(args).RunAsync();
-return 0;
+try
+{
+    if (HostCommands.TryRun(args, out var exitCode)) return await exitCode;
+    await PosHost.Build(args).RunAsync();
+    return 0;
+}
+catch (PosConfigurationException e)
+{
+    await Console.Error.WriteLineAsync($"Pos.Grpc.Host: {e.Message}");
+    return 1;
+}

@@ -12,21 +12,37 @@ using Pos.Grpc.Contracts.Departments.V1;
 using Pos.Grpc.Contracts.Imports.V1;
 using Pos.Grpc.Contracts.Settings.V1;
 
-var arguments = Arguments.Parse(args);
+const string Usage = "usage: Pos.Grpc.Client.Example --token JWT [--client ID] [--address URL | --grpc-web URL [--text]]\n" +
+                     "                               [--import --departments 1,2 --from YYYY-MM-DD --until YYYY-MM-DD [--overwrite-approved]]\n" +
+                     "The token may also come from POS_TOKEN; --client defaults to 1, --address to http://127.0.0.1:5080.";
+
+// Wrong or missing arguments print what is expected (exit 2), never a stack trace.
+if (!Arguments.TryParse(args, out var arguments, out var problem))
+    return UsageError(problem);
 if (arguments.Has("help"))
 {
-    Console.WriteLine("Options: --client ID --token JWT [--address URL | --grpc-web URL [--text]] [--import --departments 1,2 --from YYYY-MM-DD --until YYYY-MM-DD [--overwrite-approved]]");
+    Console.WriteLine(Usage);
     return 0;
 }
-
-var token = arguments.Get("token") ?? Environment.GetEnvironmentVariable("POS_TOKEN")
-    ?? throw new ArgumentException("Give a bearer token with --token or POS_TOKEN.");
-var clientId = long.Parse(arguments.Get("client") ?? "1");
+var token = arguments.Get("token") ?? Environment.GetEnvironmentVariable("POS_TOKEN");
+if (string.IsNullOrEmpty(token)) return UsageError("give a bearer token with --token or POS_TOKEN.");
+if (!long.TryParse(arguments.Get("client") ?? "1", out var clientId)) return UsageError("--client takes a number.");
+var departmentIds = new List<long>();
+foreach (var id in (arguments.Get("departments") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+{
+    if (!long.TryParse(id, out var departmentId)) return UsageError("--departments takes numbers separated by commas.");
+    departmentIds.Add(departmentId);
+}
+if (arguments.Has("import") && (arguments.Get("from") is null || arguments.Get("until") is null))
+    return UsageError("--import needs --from YYYY-MM-DD and --until YYYY-MM-DD.");
+if (!Uri.TryCreate(arguments.Get("address") ?? "http://127.0.0.1:5080", UriKind.Absolute, out var address)
+    || (arguments.Get("grpc-web") is { } web && !Uri.IsWellFormedUriString(web, UriKind.Absolute)))
+    return UsageError("--address and --grpc-web take absolute URLs such as http://127.0.0.1:5080.");
 
 var services = new ServiceCollection();
 services.AddPosGrpcClient(options =>
 {
-    options.Address = new Uri(arguments.Get("address") ?? "http://127.0.0.1:5080");
+    options.Address = address;
     if (arguments.Get("grpc-web") is { } grpcWeb) options.GrpcWebAddress = new Uri(grpcWeb);
     options.UseGrpcWebText = arguments.Has("text");
     // A real caller would fetch and cache a token from its identity provider here.
@@ -62,13 +78,13 @@ try
     var start = new StartImportRequest
     {
         ClientId = clientId,
-        FromDate = arguments.Get("from") ?? throw new ArgumentException("--from YYYY-MM-DD is required with --import."),
-        UntilDate = arguments.Get("until") ?? throw new ArgumentException("--until YYYY-MM-DD is required with --import."),
+        FromDate = arguments.Get("from"),
+        UntilDate = arguments.Get("until"),
         OverwriteApproved = arguments.Has("overwrite-approved"),
         // A fresh key per intent: running the command again starts a new job, a retry of this call would not.
         RequestId = Guid.NewGuid().ToString(),
     };
-    start.DepartmentIds.AddRange((arguments.Get("departments") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse));
+    start.DepartmentIds.AddRange(departmentIds);
     var job = (await imports.StartImportAsync(start, cancellationToken: stop.Token)).Job;
     Console.WriteLine($"Import job {job.JobId} {job.State}");
 
@@ -95,19 +111,32 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
     return 130;
 }
 
+static int UsageError(string problem)
+{
+    Console.Error.WriteLine($"Pos.Grpc.Client.Example: {problem}");
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
 /// <summary>"--name value" and "--flag" arguments: enough for an example, no dependency needed.</summary>
 internal sealed class Arguments(Dictionary<string, string?> values)
 {
-    public static Arguments Parse(string[] args)
+    public static bool TryParse(string[] args, out Arguments arguments, out string problem)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        arguments = new Arguments(values);
+        problem = "";
         for (var i = 0; i < args.Length; i++)
         {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"Unexpected argument '{args[i]}'.");
+            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                problem = $"unexpected argument '{args[i]}'.";
+                return false;
+            }
             var hasValue = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
             values[args[i][2..]] = hasValue ? args[++i] : null;
         }
-        return new Arguments(values);
+        return true;
     }
 
     public bool Has(string name) => values.ContainsKey(name);

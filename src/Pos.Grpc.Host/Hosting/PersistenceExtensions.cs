@@ -14,11 +14,11 @@ public static class PersistenceExtensions
     public static WebApplicationBuilder AddPosPersistence(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName)
-            ?? throw new InvalidOperationException(
+            ?? throw new PosConfigurationException(
                 $"ConnectionStrings:{ConnectionStringName} is not configured (POS_ConnectionStrings__{ConnectionStringName}); scripts/run.sh starts a local PostgreSQL and sets it.");
         var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         if (options.Problems().ToList() is { Count: > 0 } problems)
-            throw new InvalidOperationException(string.Join("; ", problems.Select(p => $"{DatabaseOptions.Section}: {p}")));
+            throw new PosConfigurationException(string.Join("; ", problems.Select(p => $"{DatabaseOptions.Section}: {p}")));
 
         var database = new PosDatabase(connectionString, options);
         builder.Services.AddSingleton(database);

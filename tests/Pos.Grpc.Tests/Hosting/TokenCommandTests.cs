@@ -65,4 +65,36 @@ public sealed class TokenCommandTests(PosHostFixture host) : IClassFixture<PosHo
         Assert.Equal(2, exitCode);
         Assert.Contains("unknown role admin", error);
     }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("help")]
+    public async Task Help_PrintsTheUsage(string argument)
+    {
+        var (exitCode, output, error) = await RunHostCommandAsync(argument);
+        Assert.True(exitCode == 0, output + error);
+        Assert.StartsWith("usage: Pos.Grpc.Host", output);
+        Assert.Contains("migrate", output);
+        Assert.Equal("", error);
+    }
+
+    [Fact]
+    public async Task UnknownCommand_PrintsWhatIsUnknownAndTheUsage()
+    {
+        var (exitCode, output, error) = await RunHostCommandAsync("serve");
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith("Pos.Grpc.Host: unknown command 'serve'\nusage: Pos.Grpc.Host", error);
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public async Task Serve_WithoutConnectionString_SaysWhichSettingInOneLine()
+    {
+        var (exitCode, output, error) = await RunHostCommandAsync(new Dictionary<string, string> { ["POS_Ports__GrpcPort"] = "0", ["POS_Ports__GrpcWebPort"] = "0" });
+        Assert.Equal(1, exitCode);
+        Assert.Equal("Pos.Grpc.Host: ConnectionStrings:Pos is not configured (POS_ConnectionStrings__Pos); scripts/run.sh starts a local PostgreSQL and sets it.",
+            error.Trim());
+        Assert.DoesNotContain("   at ", output + error);
+    }
 }
