@@ -46,6 +46,7 @@ if [ -z "${POS_Lightspeed__ClientSecret:-}" ]; then
     --urls "http://127.0.0.1:$sim_port" \
     --Simulator:Clients:0:ClientId=sim-client --Simulator:Clients:0:ClientSecret=sim-secret \
     --Simulator:Clients:0:RedirectUri="$callback" --Simulator:Clients:0:AccountId=120645 \
+    --Simulator:StateDirectory="$data_dir/lightspeed-sandbox" \
     >"$data_dir/lightspeed-sandbox.log" 2>&1 &
   sim_pid=$!
   trap 'kill $sim_pid 2>/dev/null' EXIT

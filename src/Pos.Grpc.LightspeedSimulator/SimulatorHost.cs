@@ -2,6 +2,7 @@ using Pos.Grpc.LightspeedSimulator.Admin;
 using Pos.Grpc.LightspeedSimulator.Api;
 using Pos.Grpc.LightspeedSimulator.Domain;
 using Pos.Grpc.LightspeedSimulator.OAuth;
+using Pos.Grpc.LightspeedSimulator.State;
 
 namespace Pos.Grpc.LightspeedSimulator;
 
@@ -39,13 +40,13 @@ public static class SimulatorHost
 
     private static WebApplication Compose(WebApplicationBuilder builder, SimulatorOptions options)
     {
-        if (options.Clients.Count == 0) options.Clients.Add(SimulatorOptions.DefaultClient);
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(new SimClock(options.ClockScale));
         services.AddSingleton<SimulatorOptionsAccessor>();
         services.AddSingleton<AccountStore>();
         services.AddSingleton<SalesCatalog>();
+        services.AddSingleton(sp => new StateDirectory(options.StateDirectory, sp.GetRequiredService<ILogger<StateDirectory>>()));
         services.AddSingleton<OAuthServer>();
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<ApiPipeline>();

@@ -32,11 +32,17 @@ public sealed class SimulatorOptions
     /// <summary>Spelling of the sale's last-modified field: "updatetime" (endpoint docs) or "updateTime" (tutorial).</summary>
     public string UpdateTimeFieldName { get; set; } = "updatetime";
 
-    /// <summary>Key signing the HS256 access tokens; random per process when empty.</summary>
+    /// <summary>
+    /// A directory where the OAuth state (signing key, clients, codes, refresh tokens, revocations) is kept, so a
+    /// restarted simulator still accepts and refreshes the tokens it issued; in memory only when empty.
+    /// </summary>
+    public string? StateDirectory { get; set; }
+
+    /// <summary>Key signing the HS256 access tokens; random when empty (kept in <see cref="StateDirectory"/> when there is one).</summary>
     public string JwtSigningKey { get; set; } = "";
 
     /// <summary>
-    /// Registered OAuth clients; when none are configured, <see cref="DefaultClient"/> is registered. Admin
+    /// Registered OAuth clients; when none are configured (nor kept in <see cref="StateDirectory"/>), <see cref="DefaultClient"/> is registered. Admin
     /// PUT /__sim/clients/{clientId} adds more at run time. (Empty by default: the configuration binder appends
     /// to a pre-filled list instead of replacing it.)
     /// </summary>

@@ -56,17 +56,17 @@ public static class AdminEndpoints
 
         admin.MapGet("/accounts/{accountId:long}/faults", (long accountId, AccountStore accounts) =>
             accounts.Find(accountId) is { } account ? Results.Json(account.Faults.Snapshot()) : Results.NotFound());
-        admin.MapPut("/accounts/{accountId:long}/faults", (long accountId, FaultsInput body, AccountStore accounts, SimClock clock) =>
+        admin.MapPut("/accounts/{accountId:long}/faults", (long accountId, FaultsInput body, AccountStore accounts, OAuthServer oauth) =>
         {
             if (accounts.Find(accountId) is not { } account) return Results.NotFound();
             account.Faults.Set(body.RateLimitStorm, body.ServerErrors, body.CutConnections, body.MalformedPages, body.DelayMs);
-            if (body.RevokeTokens) account.TokensRevokedAt = clock.UtcNow;
+            if (body.RevokeTokens) oauth.RevokeAccountTokens(accountId);
             return Results.Json(account.Faults.Snapshot());
         });
-        admin.MapPost("/accounts/{accountId:long}/revoke-tokens", (long accountId, AccountStore accounts, SimClock clock) =>
+        admin.MapPost("/accounts/{accountId:long}/revoke-tokens", (long accountId, AccountStore accounts, OAuthServer oauth) =>
         {
-            if (accounts.Find(accountId) is not { } account) return Results.NotFound();
-            account.TokensRevokedAt = clock.UtcNow;
+            if (accounts.Find(accountId) is null) return Results.NotFound();
+            oauth.RevokeAccountTokens(accountId);
             return Results.NoContent();
         });
 

@@ -31,8 +31,6 @@ public sealed class SimAccount
 
     public FaultState Faults { get; } = new();
     public AccountStats Stats { get; } = new();
-    /// <summary>Tokens issued at or before this instant are dead (the "revoked tokens" switch).</summary>
-    public DateTimeOffset TokensRevokedAt { get; set; } = DateTimeOffset.MinValue;
 
     /// <summary>Generated days, cached (bounded) so paging through one day does not regenerate it per page.</summary>
     internal ConcurrentDictionary<(long ShopId, DateOnly Day), List<SimSale>> DayCache { get; } = new();

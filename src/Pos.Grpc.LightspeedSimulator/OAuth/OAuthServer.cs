@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Pos.Grpc.LightspeedSimulator.Domain;
+using Pos.Grpc.LightspeedSimulator.State;
 
 namespace Pos.Grpc.LightspeedSimulator.OAuth;
 
@@ -16,11 +17,54 @@ public sealed record TokenPair(string AccessToken, string RefreshToken, int Expi
 /// The OAuth state: registered clients, authorization codes (60 s, single use, PKCE S256), rotating refresh
 /// tokens and access-token validation. Rotation follows Lightspeed since 2026-01-15: a refresh returns a new
 /// pair, and the old refresh token dies when the new access token is first used; using a dead refresh token
-/// gives invalid_grant.
+/// gives invalid_grant. Every change is saved to the <see cref="StateDirectory"/> (when one is configured) under
+/// the same lock, so a restarted simulator still knows the tokens it issued, as Lightspeed does.
 /// </summary>
-public sealed class OAuthServer(SimulatorOptions options, SimClock clock, AccountStore accounts)
+public sealed class OAuthServer
 {
-    private sealed class CodeGrant
+    private const string StateName = "r-series-oauth";
+
+    private readonly SimulatorOptions _options;
+    private readonly SimClock _clock;
+    private readonly AccountStore _accounts;
+    private readonly StateDirectory _stateDirectory;
+    private readonly Lock _lock = new();
+    private readonly OAuthState _state;
+    private readonly SimJwt _jwt;
+
+    public OAuthServer(SimulatorOptions options, SimClock clock, AccountStore accounts, StateDirectory stateDirectory)
+    {
+        (_options, _clock, _accounts, _stateDirectory) = (options, clock, accounts, stateDirectory);
+        _state = stateDirectory.Load<OAuthState>(StateName) ?? new OAuthState();
+        // Configured clients win over saved ones (a restart may change a redirect URI); clients added at run time stay.
+        foreach (var c in options.Clients) _state.Clients[c.ClientId] = new SimClient(c.ClientId, c.ClientSecret, c.RedirectUri, c.AccountId);
+        if (_state.Clients.IsEmpty)
+        {
+            var d = SimulatorOptions.DefaultClient;
+            _state.Clients[d.ClientId] = new SimClient(d.ClientId, d.ClientSecret, d.RedirectUri, d.AccountId);
+        }
+        if (!string.IsNullOrEmpty(options.JwtSigningKey)) _state.SigningKey = Convert.ToBase64String(Encoding.UTF8.GetBytes(options.JwtSigningKey));
+        else if (_state.SigningKey == "") _state.SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        _jwt = new SimJwt(Convert.FromBase64String(_state.SigningKey));
+        lock (_lock) Save();
+    }
+
+    /// <summary>Everything the server knows, as saved: a restart that loads it answers every token as before.</summary>
+    internal sealed class OAuthState
+    {
+        /// <summary>The HS256 key (base64): access tokens issued before a restart still verify after it.</summary>
+        public string SigningKey { get; set; } = "";
+        public ConcurrentDictionary<string, SimClient> Clients { get; init; } = new();
+        public Dictionary<string, CodeGrant> Codes { get; init; } = [];
+        public Dictionary<string, RefreshGrant> RefreshTokens { get; init; } = [];
+        /// <summary>Access token jti → the refresh token its first use kills.</summary>
+        public Dictionary<string, string> KillsOnFirstUse { get; init; } = [];
+        public HashSet<string> RevokedJtis { get; init; } = [];
+        /// <summary>Per account: tokens issued at or before this instant are dead (the "revoked tokens" switch).</summary>
+        public Dictionary<long, DateTimeOffset> TokensRevokedAt { get; init; } = [];
+    }
+
+    internal sealed class CodeGrant
     {
         public required SimClient Client { get; init; }
         public required long AccountId { get; init; }
@@ -30,7 +74,7 @@ public sealed class OAuthServer(SimulatorOptions options, SimClock clock, Accoun
         public bool Used { get; set; }
     }
 
-    private sealed class RefreshGrant
+    internal sealed class RefreshGrant
     {
         public required string ClientId { get; init; }
         public required long AccountId { get; init; }
@@ -39,35 +83,43 @@ public sealed class OAuthServer(SimulatorOptions options, SimClock clock, Accoun
         public required DateTimeOffset ExpiresAt { get; init; }
         /// <summary>Consumed (a successor access token was used) or revoked: any further use is invalid_grant.</summary>
         public bool Dead { get; set; }
-        public List<string> AccessJtis { get; } = [];
+        public List<string> AccessJtis { get; init; } = [];
     }
 
-    private readonly Lock _lock = new();
-    private readonly ConcurrentDictionary<string, SimClient> _clients = new(
-        options.Clients.Select(c => KeyValuePair.Create(c.ClientId, new SimClient(c.ClientId, c.ClientSecret, c.RedirectUri, c.AccountId))));
-    private readonly Dictionary<string, CodeGrant> _codes = new();
-    private readonly Dictionary<string, RefreshGrant> _refreshTokens = new();
-    /// <summary>Access token jti → the refresh token its first use kills.</summary>
-    private readonly Dictionary<string, string> _killsOnFirstUse = new();
-    private readonly HashSet<string> _revokedJtis = [];
-    private readonly SimJwt _jwt = new(string.IsNullOrEmpty(options.JwtSigningKey)
-        ? RandomNumberGenerator.GetBytes(32)
-        : Encoding.UTF8.GetBytes(options.JwtSigningKey));
+    public SimClient? FindClient(string clientId) => _state.Clients.TryGetValue(clientId, out var c) ? c : null;
 
-    public SimClient? FindClient(string clientId) => _clients.TryGetValue(clientId, out var c) ? c : null;
+    public void PutClient(SimClient client)
+    {
+        lock (_lock)
+        {
+            _state.Clients[client.ClientId] = client;
+            Save();
+        }
+    }
 
-    public void PutClient(SimClient client) => _clients[client.ClientId] = client;
+    /// <summary>The "revoked tokens" switch: every token issued so far for the account dies.</summary>
+    public void RevokeAccountTokens(long accountId)
+    {
+        lock (_lock)
+        {
+            _state.TokensRevokedAt[accountId] = _clock.UtcNow;
+            Save();
+        }
+    }
 
     /// <summary>A fresh single-use code for the consent that the authorize page gives at once.</summary>
     public string IssueCode(SimClient client, long accountId, string scope, string? challenge)
     {
         var code = "def50200" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         lock (_lock)
-            _codes[code] = new CodeGrant
+        {
+            _state.Codes[code] = new CodeGrant
             {
                 Client = client, AccountId = accountId, Scope = scope, Challenge = challenge,
-                ExpiresAt = clock.UtcNow.AddSeconds(options.CodeLifetimeSeconds),
+                ExpiresAt = _clock.UtcNow.AddSeconds(_options.CodeLifetimeSeconds),
             };
+            Save();
+        }
         return code;
     }
 
@@ -76,7 +128,7 @@ public sealed class OAuthServer(SimulatorOptions options, SimClock clock, Accoun
     {
         lock (_lock)
         {
-            if (!_codes.TryGetValue(code, out var grant))
+            if (!_state.Codes.TryGetValue(code, out var grant))
                 return Fail(null, "invalid_grant", "Cannot decrypt the authorization code");
             if (grant.Client.ClientId != clientId)
                 return Fail(grant.AccountId, "invalid_grant", "Authorization code was not issued to this client");
@@ -84,7 +136,7 @@ public sealed class OAuthServer(SimulatorOptions options, SimClock clock, Accoun
                 return (null, clientError);
             if (grant.Used)
                 return Fail(grant.AccountId, "invalid_grant", "Authorization code has been revoked");
-            if (clock.UtcNow > grant.ExpiresAt)
+            if (_clock.UtcNow > grant.ExpiresAt)
                 return Fail(grant.AccountId, "invalid_grant", "Authorization code has expired");
             if (grant.Challenge is not null)
             {
@@ -97,7 +149,9 @@ public sealed class OAuthServer(SimulatorOptions options, SimClock clock, Accoun
             }
             grant.Used = true;
             Interlocked.Increment(ref Account(grant.AccountId)!.Stats.CodeExchanges);
-            return (Issue(grant.Client.ClientId, grant.AccountId, grant.Scope, issuer), null);
+            var pair = Issue(grant.Client.ClientId, grant.AccountId, grant.Scope, issuer);
+            Save();
+            return (pair, null);
         }
     }
 
@@ -109,18 +163,19 @@ public sealed class OAuthServer(SimulatorOptions options, SimClock clock, Accoun
                 return (null, InvalidClient());
             if (ClientError(client, clientSecret, pkce: true) is { } clientError)
                 return (null, clientError);
-            if (!_refreshTokens.TryGetValue(refreshToken, out var grant))
+            if (!_state.RefreshTokens.TryGetValue(refreshToken, out var grant))
                 return Fail(null, "invalid_grant", "Cannot decrypt the refresh token");
             if (grant.ClientId != clientId)
                 return Fail(grant.AccountId, "invalid_grant", "Token is not linked to client");
-            if (grant.Dead || grant.IssuedAt <= (Account(grant.AccountId)?.TokensRevokedAt ?? DateTimeOffset.MinValue))
+            if (grant.Dead || IsRevokedForAccount(grant.AccountId, grant.IssuedAt))
                 return Fail(grant.AccountId, "invalid_grant", "Token has been revoked");
-            if (clock.UtcNow > grant.ExpiresAt)
+            if (_clock.UtcNow > grant.ExpiresAt)
                 return Fail(grant.AccountId, "invalid_grant", "Token has expired");
 
             var pair = Issue(clientId, grant.AccountId, grant.Scope, issuer);
-            _killsOnFirstUse[Jti(pair.AccessToken)] = refreshToken;
+            _state.KillsOnFirstUse[Jti(pair.AccessToken)] = refreshToken;
             if (Account(grant.AccountId) is { } account) Interlocked.Increment(ref account.Stats.Refreshes);
+            Save();
             return (pair, null);
         }
     }
@@ -131,9 +186,10 @@ public sealed class OAuthServer(SimulatorOptions options, SimClock clock, Accoun
         lock (_lock)
         {
             if (FindClient(clientId) is not { } client || ClientError(client, clientSecret, pkce: true) is not null) return false;
-            if (!_refreshTokens.TryGetValue(refreshToken, out var grant) || grant.ClientId != clientId) return true;
+            if (!_state.RefreshTokens.TryGetValue(refreshToken, out var grant) || grant.ClientId != clientId) return true;
             grant.Dead = true;
-            foreach (var jti in grant.AccessJtis) _revokedJtis.Add(jti);
+            foreach (var jti in grant.AccessJtis) _state.RevokedJtis.Add(jti);
+            Save();
             return true;
         }
     }
@@ -147,38 +203,46 @@ public sealed class OAuthServer(SimulatorOptions options, SimClock clock, Accoun
         if (string.IsNullOrEmpty(bearer)) return (null, "Missing \"Authorization\" header");
         var claims = _jwt.Read(bearer);
         if (claims is null) return (null, "Access token could not be verified");
-        if (clock.UtcNow > claims.ExpiresAt) return (null, "Access token could not be verified");
-        var account = Account(claims.AccountId);
+        if (_clock.UtcNow > claims.ExpiresAt) return (null, "Access token could not be verified");
         lock (_lock)
         {
-            if (_revokedJtis.Contains(claims.Jti) || claims.IssuedAt <= (account?.TokensRevokedAt ?? DateTimeOffset.MinValue))
+            if (_state.RevokedJtis.Contains(claims.Jti) || IsRevokedForAccount(claims.AccountId, claims.IssuedAt))
                 return (null, "Access token has been revoked");
-            if (_killsOnFirstUse.Remove(claims.Jti, out var parent) && _refreshTokens.TryGetValue(parent, out var old))
-                old.Dead = true;
+            if (_state.KillsOnFirstUse.Remove(claims.Jti, out var parent))
+            {
+                if (_state.RefreshTokens.TryGetValue(parent, out var old)) old.Dead = true;
+                Save();
+            }
         }
         return (claims, null);
     }
 
+    private bool IsRevokedForAccount(long accountId, DateTimeOffset issuedAt) =>
+        _state.TokensRevokedAt.TryGetValue(accountId, out var revokedAt) && issuedAt <= revokedAt;
+
+    /// <summary>Saves the whole state; called under <see cref="_lock"/> after every change.</summary>
+    private void Save() => _stateDirectory.Save(StateName, _state);
+
     private TokenPair Issue(string clientId, long accountId, string scope, string issuer)
     {
-        var now = clock.UtcNow;
+        var now = _clock.UtcNow;
         var jti = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         var access = _jwt.Create(new AccessTokenClaims(issuer, clientId, "1", accountId, scope, now,
-            now.AddSeconds(options.AccessTokenLifetimeSeconds), jti));
+            now.AddSeconds(_options.AccessTokenLifetimeSeconds), jti));
         var refresh = "def50200" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(48));
         var grant = new RefreshGrant
         {
             ClientId = clientId, AccountId = accountId, Scope = scope, IssuedAt = now,
-            ExpiresAt = now.AddDays(options.RefreshTokenLifetimeDays),
+            ExpiresAt = now.AddDays(_options.RefreshTokenLifetimeDays),
         };
         grant.AccessJtis.Add(jti);
-        _refreshTokens[refresh] = grant;
-        return new TokenPair(access, refresh, options.AccessTokenLifetimeSeconds);
+        _state.RefreshTokens[refresh] = grant;
+        return new TokenPair(access, refresh, _options.AccessTokenLifetimeSeconds);
     }
 
     private string Jti(string accessToken) => _jwt.Read(accessToken)!.Jti;
 
-    private SimAccount? Account(long id) => accounts.Find(id);
+    private SimAccount? Account(long id) => _accounts.Find(id);
 
     private static OAuthError? ClientError(SimClient client, string? secret, bool pkce)
     {

@@ -15,11 +15,13 @@ public sealed class SimulatorServer : IAsyncDisposable
 {
     private static long _nextAccountId = 700_000;
 
-    private readonly WebApplication _app;
+    private readonly int _port;
+    private WebApplication _app;
 
     private SimulatorServer(WebApplication app, int port, SimulatorOptions options)
     {
         _app = app;
+        _port = port;
         Options = options;
         BaseUrl = $"http://127.0.0.1:{port}";
         Admin = new HttpClient { BaseAddress = new Uri(BaseUrl) };
@@ -37,6 +39,15 @@ public sealed class SimulatorServer : IAsyncDisposable
         var app = SimulatorHost.Build(options, port);
         await app.StartAsync();
         return new SimulatorServer(app, port, options);
+    }
+
+    /// <summary>Stops the simulator and starts a new one with the same options on the same port: what survives is what its state directory kept.</summary>
+    public async Task RestartAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _app = SimulatorHost.Build(Options, _port);
+        await _app.StartAsync();
     }
 
     /// <summary>A fresh account id no other test uses, so tests never see each other's data.</summary>

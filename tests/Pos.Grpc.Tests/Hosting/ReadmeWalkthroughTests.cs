@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Pos.Grpc.Contracts.FieldMapping.V1;
 using Pos.Grpc.Contracts.Imports.V1;
@@ -9,9 +11,27 @@ using Pos.Grpc.Tests.Infrastructure;
 
 namespace Pos.Grpc.Tests.Hosting;
 
-/// <summary>A host that accepts the development tokens the README mints with the `token` command.</summary>
+/// <summary>
+/// A host that accepts the development tokens the README mints with the `token` command, and a simulator that keeps
+/// its OAuth state in a directory, as scripts/run.sh starts the sandbox (so the walkthrough survives a restart).
+/// </summary>
 public sealed class DevelopmentTokensHostFixture : LightspeedSandboxFixture
 {
+    private readonly string _sandboxState = Path.Combine(Path.GetTempPath(), $"pos-sandbox-state-{Guid.NewGuid():N}");
+
+    protected override LightspeedSimulator.SimulatorOptions SimulatorOptions()
+    {
+        var options = base.SimulatorOptions();
+        options.StateDirectory = _sandboxState;
+        return options;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Directory.Exists(_sandboxState)) Directory.Delete(_sandboxState, recursive: true);
+    }
+
     protected override Dictionary<string, string?> HostSettings()
     {
         var settings = base.HostSettings();
@@ -49,6 +69,7 @@ public sealed class ReadmeWalkthroughTests(DevelopmentTokensHostFixture host) : 
     public async Task<(int ExitCode, string Output)> RunBashAsync(string script)
     {
         var root = RepositoryRoot();
+        // The host's port as it is now (a restart moves it).
         script = script
             .Replace("127.0.0.1:5080", $"127.0.0.1:{host.GrpcPort}")
             .Replace("src/Pos.Grpc.Host/bin/Release/net10.0/Pos.Grpc.Host.dll", Path.Combine(AppContext.BaseDirectory, "Pos.Grpc.Host.dll"));
@@ -63,12 +84,29 @@ public sealed class ReadmeWalkthroughTests(DevelopmentTokensHostFixture host) : 
         return (process.ExitCode, await output + await error);
     }
 
-    /// <summary>The three blocks continue one another (design.md section 1, steps 1-5), so they run in one bash session.</summary>
+    /// <summary>
+    /// The three blocks continue one another (README: configuring, connecting, the first import), so they run as one
+    /// bash session, with a restart of the host and the sandbox before the import (what a user's next scripts/run.sh
+    /// does): the import must work without authorising Lightspeed again. The shell's variables carry over the restart.
+    /// </summary>
     [Fact]
-    public async Task ConfigurationAuthorizationAndImportWalkthroughs_RunAsPrinted()
+    public async Task ConfigurationAuthorizationAndImportWalkthroughs_RunAsPrinted_AcrossARestart()
     {
-        var (exitCode, output) = await RunBashAsync(WalkthroughBlock("configuration") + WalkthroughBlock("authorization") + WalkthroughBlock("import"));
-        Assert.True(exitCode == 0, output);
+        var variables = Path.Combine(Path.GetTempPath(), $"walkthrough-{Guid.NewGuid():N}.sh");
+        var (exitCode, before) = await RunBashAsync(WalkthroughBlock("configuration") + WalkthroughBlock("authorization") +
+                                                    $"declare -p HOST_DLL SUPERVISOR > {variables}\n");
+        Assert.True(exitCode == 0, before);
+
+        await host.RestartAsync();
+
+        var (importExitCode, after) = await RunBashAsync($"source {variables}\n" + WalkthroughBlock("import"));
+        File.Delete(variables);
+        Assert.True(importExitCode == 0, after);
+        var output = before + after;
+        var stats = await host.SimulatorAdmin.GetFromJsonAsync<JsonElement>($"/__sim/accounts/{LightspeedSandboxFixture.CopenhagenAccount}/stats");
+        Assert.Equal(0, stats.GetProperty("codeExchanges").GetInt64()); // counted since the restart: no new authorisation
+        Assert.True(stats.GetProperty("apiRequests").GetInt64() > 0);
+        Assert.Equal(0, stats.GetProperty("invalidGrants").GetInt64());
 
         await using var db = host.NewDbContext();
         var settings = await db.GeneralSettings.SingleAsync(s => s.ClientId == 1);

@@ -21,6 +21,7 @@ public class LightspeedSandboxFixture : PosHostFixture
     public const long CopenhagenAccount = 120645;
 
     private WebApplication? _simulator;
+    private SimulatorOptions _simulatorOptions = null!;
 
     public Uri SimulatorUrl { get; private set; } = null!;
     public HttpClient SimulatorAdmin { get; private set; } = null!;
@@ -30,7 +31,8 @@ public class LightspeedSandboxFixture : PosHostFixture
 
     public override async Task InitializeAsync()
     {
-        _simulator = SimulatorHost.Build(SimulatorOptions(), port: 0);
+        _simulatorOptions = SimulatorOptions();
+        _simulator = SimulatorHost.Build(_simulatorOptions, port: 0);
         await _simulator.StartAsync();
         var address = _simulator.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         SimulatorUrl = new Uri(address.Replace("0.0.0.0", "127.0.0.1"));
@@ -56,11 +58,32 @@ public class LightspeedSandboxFixture : PosHostFixture
         return settings;
     }
 
+    /// <summary>
+    /// Stops the host and the simulator, then starts the simulator again on its port with the same options and the host on
+    /// the same database: a restart of scripts/run.sh. What the simulator remembers is what its StateDirectory kept.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        await StopHostAsync();
+        await StopSimulatorAsync();
+        _simulator = SimulatorHost.Build(_simulatorOptions, SimulatorUrl.Port);
+        await _simulator.StartAsync();
+        await StartHostAsync();
+    }
+
+    private async Task StopSimulatorAsync()
+    {
+        if (_simulator is null) return;
+        await _simulator.StopAsync();
+        await _simulator.DisposeAsync();
+        _simulator = null;
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
         SimulatorAdmin?.Dispose();
-        if (_simulator is not null) await _simulator.DisposeAsync();
+        await StopSimulatorAsync();
     }
 
     private static readonly HttpClient Browser = new(new HttpClientHandler { AllowAutoRedirect = false });

@@ -50,6 +50,12 @@ public class PosHostFixture : IAsyncLifetime
     {
         Postgres = await GetPostgresAsync();
         ConnectionString = _sharedConnectionString ?? await CreateDatabaseAsync();
+        await StartHostAsync();
+        await SeedAsync();
+    }
+
+    protected async Task StartHostAsync()
+    {
         _app = PosHost.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(HostSettings());
@@ -57,7 +63,21 @@ public class PosHostFixture : IAsyncLifetime
         });
         await _app.StartAsync();
         if (WaitForMigratedDatabase) await WaitUntilMigratedAsync();
-        await SeedAsync();
+    }
+
+    protected async Task StopHostAsync()
+    {
+        if (_app is null) return;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _app = null;
+    }
+
+    /// <summary>Stops the host and starts a new one on the same database (on new ports), as a restart of the service does.</summary>
+    public async Task RestartHostAsync()
+    {
+        await StopHostAsync();
+        await StartHostAsync();
     }
 
     /// <summary>The PostgreSQL server of the host: the run's shared one, unless a subclass brings its own.</summary>
@@ -125,11 +145,7 @@ public class PosHostFixture : IAsyncLifetime
     {
         foreach (var channel in _channels) channel.Dispose();
         foreach (var provider in _clientProviders) await provider.DisposeAsync();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        await StopHostAsync();
     }
 
     public static string Token(string role, long? clientId = null, long[]? departmentIds = null, string subject = "test-user") =>
