@@ -2,31 +2,31 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Pos.Grpc.Host.Domain;
-using Pos.Grpc.Lightspeed;
+using Pos.Grpc.Providers.RSeries;
 
 namespace Pos.Grpc.Benchmarks;
 
 /// <summary>
 /// The yardstick of import-throughput: only fetching and parsing the sales pages with
-/// <see cref="LightspeedApiClient.GetSalesAsync"/>, for the same accounts and department-day windows as the import,
+/// <see cref="RSeriesApiClient.GetSalesAsync"/>, for the same accounts and department-day windows as the import,
 /// in the same order (departments of one account one after another, accounts side by side), nothing aggregated or written.
 /// </summary>
 public sealed class DirectFetch : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
-    private readonly LightspeedApiClient _api;
+    private readonly RSeriesApiClient _api;
 
     private DirectFetch(ServiceProvider services)
     {
         _services = services;
-        _api = services.GetRequiredService<LightspeedApiClient>();
+        _api = services.GetRequiredService<RSeriesApiClient>();
     }
 
     public static async Task<DirectFetch> ConnectAsync(BenchEnvironment env)
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<ILightspeedTokenStore, InMemoryLightspeedTokenStore>();
+        services.AddSingleton<IRSeriesTokenStore, InMemoryRSeriesTokenStore>();
         services.AddLightspeedClient(o =>
         {
             o.AuthBaseUrl = env.SimulatorUrl.ToString();
@@ -36,8 +36,8 @@ public sealed class DirectFetch : IAsyncDisposable
             o.RedirectUri = env.Host.CallbackUrl;
         });
         var provider = services.BuildServiceProvider();
-        var oauth = provider.GetRequiredService<LightspeedOAuthClient>();
-        var store = provider.GetRequiredService<ILightspeedTokenStore>();
+        var oauth = provider.GetRequiredService<RSeriesOAuthClient>();
+        var store = provider.GetRequiredService<IRSeriesTokenStore>();
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
         foreach (var account in env.Layout.AccountIds)
         {
@@ -61,18 +61,18 @@ public sealed class DirectFetch : IAsyncDisposable
     public async Task<Result> FetchAsync(IReadOnlyList<DepartmentSpec> departments, DateOnly from, DateOnly until)
     {
         var zone = TimeZones.Find(Bench.Zone);
-        var stats = new LightspeedRequestStats();
+        var stats = new RSeriesRequestStats();
         long sales = 0;
         var stopwatch = Stopwatch.StartNew();
         await Task.WhenAll(departments.GroupBy(d => d.AccountId).Select(async lane =>
         {
             await Task.Yield();
-            var connection = new LightspeedConnection(Key(lane.Key), lane.Key);
+            var connection = new RSeriesConnection(Key(lane.Key), lane.Key);
             foreach (var department in lane.OrderBy(d => d.DepartmentId))
             {
                 for (var day = from; day <= until; day = day.AddDays(1))
                 {
-                    var query = new LightspeedSalesQuery(TimeZones.StartOfDayUtc(day, zone), TimeZones.StartOfDayUtc(day.AddDays(1), zone))
+                    var query = new RSeriesSalesQuery(TimeZones.StartOfDayUtc(day, zone), TimeZones.StartOfDayUtc(day.AddDays(1), zone))
                     {
                         ShopId = department.ShopId,
                         RegisterIds = department.RegisterIds,

@@ -1,7 +1,7 @@
 using Pos.Grpc.Host.Features.Imports.Numbers;
 using Pos.Grpc.Host.Features.LightspeedAuth;
 using Pos.Grpc.Host.Infrastructure.Lightspeed;
-using Pos.Grpc.Lightspeed;
+using Pos.Grpc.Providers.RSeries;
 
 namespace Pos.Grpc.Host;
 
@@ -18,8 +18,8 @@ public static class LightspeedExtensions
     {
         builder.Services.AddLightspeedClient(builder.Configuration.GetSection(Section));
         builder.Services.AddSingleton<ProtectedTokenStore>();
-        builder.Services.AddSingleton<ILightspeedTokenStore>(sp => sp.GetRequiredService<ProtectedTokenStore>());
-        builder.Services.AddSingleton<ILightspeedRefreshLock, PostgresRefreshLock>();
+        builder.Services.AddSingleton<IRSeriesTokenStore>(sp => sp.GetRequiredService<ProtectedTokenStore>());
+        builder.Services.AddSingleton<IRSeriesRefreshLock, PostgresRefreshLock>();
         builder.Services.AddSingleton<ConnectionHealth>();
         builder.Services.AddScoped<LightspeedAuthorizationFlow>();
         builder.Services.AddScoped<LightspeedRegisterListing>();

@@ -8,7 +8,7 @@ using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Lightspeed;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
-using Pos.Grpc.Lightspeed;
+using Pos.Grpc.Providers.RSeries;
 
 namespace Pos.Grpc.Host.Features.LightspeedAuth;
 
@@ -20,8 +20,8 @@ public sealed record AuthorizationStart(Uri Url, string State, DateTimeOffset Ex
 /// the code, discovers the account and stores the tokens encrypted.
 /// </summary>
 public sealed class LightspeedAuthorizationFlow(
-    PosDbContext db, LightspeedOAuthClient oauth, LightspeedApiClient api, ProtectedTokenStore tokenStore,
-    LightspeedTokenManager tokenManager, IDataProtectionProvider dataProtection, TimeProvider clock, ILogger<LightspeedAuthorizationFlow> logger)
+    PosDbContext db, RSeriesOAuthClient oauth, RSeriesApiClient api, ProtectedTokenStore tokenStore,
+    RSeriesTokenManager tokenManager, IDataProtectionProvider dataProtection, TimeProvider clock, ILogger<LightspeedAuthorizationFlow> logger)
 {
     public static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(10);
 
@@ -107,7 +107,7 @@ public sealed class LightspeedAuthorizationFlow(
         {
             await oauth.RevokeAsync(tokens.RefreshToken, cancellationToken);
         }
-        catch (Exception ex) when (ex is LightspeedApiException or LightspeedOAuthException or HttpRequestException)
+        catch (Exception ex) when (ex is RSeriesApiException or RSeriesOAuthException or HttpRequestException)
         {
             logger.LogWarning("Lightspeed did not confirm revoking connection {ConnectionId}: {Message}", connection.Id, ex.Message);
         }
@@ -125,13 +125,13 @@ public sealed class LightspeedAuthorizationFlow(
         return await db.OAuthStates.AsNoTracking().SingleAsync(s => s.StateHash == hash, cancellationToken);
     }
 
-    private async Task<LightspeedTokens> ExchangeAsync(string code, string verifier, CancellationToken cancellationToken)
+    private async Task<RSeriesTokens> ExchangeAsync(string code, string verifier, CancellationToken cancellationToken)
     {
         try
         {
             return await oauth.ExchangeCodeAsync(code, verifier, cancellationToken);
         }
-        catch (LightspeedOAuthException ex)
+        catch (RSeriesOAuthException ex)
         {
             throw new PreconditionFailedException("AUTHORIZATION_CODE_REJECTED", "OAUTH_CODE", "code",
                 $"Lightspeed rejected the authorisation code ({ex.Error}): it is wrong, expired (codes live 60 s) or used. Begin the authorisation again.");

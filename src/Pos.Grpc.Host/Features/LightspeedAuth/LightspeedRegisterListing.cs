@@ -4,19 +4,19 @@ using Pos.Grpc.Contracts.LightspeedAuth.V1;
 using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
-using Pos.Grpc.Lightspeed;
+using Pos.Grpc.Providers.RSeries;
 
 namespace Pos.Grpc.Host.Features.LightspeedAuth;
 
 /// <summary>The account's shops and registers, each marked with the department (and register number) it feeds.</summary>
-public sealed class LightspeedRegisterListing(PosDbContext db, LightspeedApiClient api, ConnectionHealth health)
+public sealed class LightspeedRegisterListing(PosDbContext db, RSeriesApiClient api, ConnectionHealth health)
 {
     public async Task<ListLightspeedRegistersResponse> ListAsync(LightspeedConnectionEntity connection, CancellationToken cancellationToken)
     {
         if (connection.State is not ((int)ConnectionState.Authorized or (int)ConnectionState.Active))
             throw LightspeedConnections.WrongState(connection, "only an AUTHORIZED or ACTIVE connection can be read");
         var accountId = connection.AccountId!;
-        var lightspeed = new LightspeedConnection(connection.Id.ToString(), long.Parse(accountId, CultureInfo.InvariantCulture));
+        var lightspeed = new RSeriesConnection(connection.Id.ToString(), long.Parse(accountId, CultureInfo.InvariantCulture));
         var (shops, registers) = await ReadAccountAsync(connection, lightspeed, cancellationToken);
 
         var departments = await db.Departments.AsNoTracking().Include(d => d.Registers)
@@ -42,7 +42,7 @@ public sealed class LightspeedRegisterListing(PosDbContext db, LightspeedApiClie
     }
 
     /// <summary>The rule of design.md section 3: listed terminal numbers claim their registers; none claims every register (of the shop).</summary>
-    private static (long DepartmentId, int RegisterNumber) ClaimOf(IReadOnlyList<DepartmentEntity> departments, Pos.Grpc.Lightspeed.LightspeedRegister register)
+    private static (long DepartmentId, int RegisterNumber) ClaimOf(IReadOnlyList<DepartmentEntity> departments, Pos.Grpc.Providers.RSeries.RSeriesRegister register)
     {
         var registerId = register.RegisterId.ToString(CultureInfo.InvariantCulture);
         var shopId = register.ShopId.ToString(CultureInfo.InvariantCulture);
@@ -55,14 +55,14 @@ public sealed class LightspeedRegisterListing(PosDbContext db, LightspeedApiClie
         return (0, 0);
     }
 
-    private async Task<(IReadOnlyList<LightspeedShop>, IReadOnlyList<Pos.Grpc.Lightspeed.LightspeedRegister>)> ReadAccountAsync(
-        LightspeedConnectionEntity connection, LightspeedConnection lightspeed, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<RSeriesShop>, IReadOnlyList<Pos.Grpc.Providers.RSeries.RSeriesRegister>)> ReadAccountAsync(
+        LightspeedConnectionEntity connection, RSeriesConnection lightspeed, CancellationToken cancellationToken)
     {
         try
         {
             return (await api.GetShopsAsync(lightspeed, cancellationToken), await api.GetRegistersAsync(lightspeed, cancellationToken));
         }
-        catch (LightspeedReauthorizationRequiredException ex)
+        catch (RSeriesReauthorizationRequiredException ex)
         {
             await health.MarkReauthorizationRequiredAsync(connection.Id, ex.Message);
             throw new PreconditionFailedException("LIGHTSPEED_REAUTHORIZATION_REQUIRED", "CONNECTION_STATE", $"connections/{connection.Id}",

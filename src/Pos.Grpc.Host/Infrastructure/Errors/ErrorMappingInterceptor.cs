@@ -53,7 +53,7 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
                 Status(Code.AlreadyExists, "UNIQUE_VIOLATION", $"A resource with the same unique key exists already ({pg.ConstraintName})."),
             OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
                 Status(Code.Cancelled, "CANCELLED", "The call was cancelled."),
-            Pos.Grpc.Lightspeed.LightspeedApiException or HttpRequestException =>
+            Pos.Grpc.Providers.RSeries.RSeriesApiException or HttpRequestException =>
                 Status(Code.Unavailable, "LIGHTSPEED_UNAVAILABLE", $"Lightspeed did not answer as expected: {exception.Message}"),
             _ when IsDatabaseUnavailable(exception) =>
                 Status(Code.Unavailable, "DATABASE_UNAVAILABLE", "The database is unavailable; retry later."),

@@ -6,7 +6,7 @@ using Pos.Grpc.Host.Features.Imports.Engine;
 using Pos.Grpc.Host.Features.Imports.Numbers;
 using Pos.Grpc.Host.Features.LightspeedAuth;
 using Pos.Grpc.Host.Infrastructure.Persistence;
-using Pos.Grpc.Lightspeed;
+using Pos.Grpc.Providers.RSeries;
 
 namespace Pos.Grpc.Host.Infrastructure.Lightspeed;
 
@@ -15,17 +15,17 @@ namespace Pos.Grpc.Host.Infrastructure.Lightspeed;
 /// to the POS-neutral model page by page. Lightspeed failures become <see cref="ImportUnitException"/>s that
 /// say whether retrying can help.
 /// </summary>
-public sealed class LightspeedSalesSource(IServiceScopeFactory scopes, LightspeedApiClient api, ConnectionHealth health) : ISalesSource
+public sealed class LightspeedSalesSource(IServiceScopeFactory scopes, RSeriesApiClient api, ConnectionHealth health) : ISalesSource
 {
     public async IAsyncEnumerable<PosSale> GetSalesAsync(SalesWindow window, SalesFetchStats stats, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var connection = await FindActiveConnectionAsync(window, cancellationToken);
-        var query = new LightspeedSalesQuery(window.FromUtc, window.UntilUtcExclusive)
+        var query = new RSeriesSalesQuery(window.FromUtc, window.UntilUtcExclusive)
         {
             ShopId = window.ShopId is { } shop ? long.Parse(shop, CultureInfo.InvariantCulture) : null,
             RegisterIds = window.RegisterIds.Select(r => long.Parse(r, CultureInfo.InvariantCulture)).ToArray(),
         };
-        var requestStats = new LightspeedRequestStats();
+        var requestStats = new RSeriesRequestStats();
         await using var sales = api.GetSalesAsync(connection, query, requestStats, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
@@ -38,12 +38,12 @@ public sealed class LightspeedSalesSource(IServiceScopeFactory scopes, Lightspee
         }
     }
 
-    private async Task<LightspeedConnection> FindActiveConnectionAsync(SalesWindow window, CancellationToken cancellationToken)
+    private async Task<RSeriesConnection> FindActiveConnectionAsync(SalesWindow window, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PosDbContext>();
         var connection = await LightspeedConnections.FindActiveAsync(db, window.ClientId, window.AccountId, cancellationToken);
-        if (connection is not null) return new LightspeedConnection(connection.Id.ToString(), long.Parse(window.AccountId, CultureInfo.InvariantCulture));
+        if (connection is not null) return new RSeriesConnection(connection.Id.ToString(), long.Parse(window.AccountId, CultureInfo.InvariantCulture));
 
         // A connection that lost its authorisation (found out by this job's department before, or by another) gets the
         // same reason as the department that found out: every department of the account fails for one cause, with one remedy.
@@ -61,32 +61,32 @@ public sealed class LightspeedSalesSource(IServiceScopeFactory scopes, Lightspee
             "Lightspeed no longer accepts this connection's authorisation: the client must authorise SameSystem again.", permanent: true, cause);
 
     /// <summary>One step of the stream, with Lightspeed's failures translated for the import.</summary>
-    private async Task<bool> NextAsync(IAsyncEnumerator<LightspeedSale> sales, LightspeedConnection connection, CancellationToken cancellationToken)
+    private async Task<bool> NextAsync(IAsyncEnumerator<RSeriesSale> sales, RSeriesConnection connection, CancellationToken cancellationToken)
     {
         try
         {
             return await sales.MoveNextAsync();
         }
-        catch (LightspeedReauthorizationRequiredException ex)
+        catch (RSeriesReauthorizationRequiredException ex)
         {
             await health.MarkReauthorizationRequiredAsync(Guid.Parse(connection.ConnectionKey), ex.Message);
             throw ReauthorizationRequired(ex);
         }
-        catch (LightspeedAuthorizationException ex)
+        catch (RSeriesAuthorizationException ex)
         {
             throw new ImportUnitException("LIGHTSPEED_UNAUTHORIZED", $"Lightspeed refused the connection's token: {ex.Message}", permanent: true, ex);
         }
-        catch (LightspeedForbiddenException ex)
+        catch (RSeriesForbiddenException ex)
         {
             throw new ImportUnitException("LIGHTSPEED_FORBIDDEN", $"Lightspeed refused access to the sales: {ex.Message}", permanent: true, ex);
         }
-        catch (LightspeedApiException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (RSeriesApiException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw new ImportUnitException("LIGHTSPEED_UNAVAILABLE", $"Lightspeed failed after retries: {ex.Message}", permanent: false, ex);
         }
     }
 
-    private static PosSale ToPosSale(LightspeedSale sale) => new(
+    private static PosSale ToPosSale(RSeriesSale sale) => new(
         sale.SaleId,
         sale.CompleteTime ?? DateTimeOffset.MinValue,
         sale.Completed,

@@ -1,6 +1,6 @@
 using Npgsql;
 using Pos.Grpc.Host.Infrastructure.Persistence;
-using Pos.Grpc.Lightspeed;
+using Pos.Grpc.Providers.RSeries;
 
 namespace Pos.Grpc.Host.Infrastructure.Lightspeed;
 
@@ -9,7 +9,7 @@ namespace Pos.Grpc.Host.Infrastructure.Lightspeed;
 /// held for the few hundred milliseconds of a refresh. At most a quarter of the pool holds such locks at once, so a
 /// wave of refreshes (thousands of connections whose tokens expire together) cannot take the pool from the RPCs.
 /// </summary>
-public sealed class PostgresRefreshLock(PosDatabase database) : ILightspeedRefreshLock
+public sealed class PostgresRefreshLock(PosDatabase database) : IRSeriesRefreshLock
 {
     private readonly SemaphoreSlim _holders = new(Math.Max(1, database.Options.PoolSize / 4));
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Pos.Grpc.Host.Infrastructure.Persistence;
-using Pos.Grpc.Lightspeed;
+using Pos.Grpc.Providers.RSeries;
 
 namespace Pos.Grpc.Host.Infrastructure.Lightspeed;
 
@@ -10,11 +10,11 @@ namespace Pos.Grpc.Host.Infrastructure.Lightspeed;
 /// Lightspeed tokens of a connection, kept in lightspeed_connections only as Data Protection ciphertext
 /// (key ring in PostgreSQL, shared by every instance). The connection key is the connection id.
 /// </summary>
-public sealed class ProtectedTokenStore(IServiceScopeFactory scopes, IDataProtectionProvider dataProtection) : ILightspeedTokenStore
+public sealed class ProtectedTokenStore(IServiceScopeFactory scopes, IDataProtectionProvider dataProtection) : IRSeriesTokenStore
 {
     private readonly IDataProtector _protector = dataProtection.CreateProtector("Pos.Grpc.LightspeedTokens.v1");
 
-    public async Task<LightspeedTokens?> LoadAsync(string connectionKey, CancellationToken ct)
+    public async Task<RSeriesTokens?> LoadAsync(string connectionKey, CancellationToken ct)
     {
         if (!Guid.TryParse(connectionKey, out var id)) return null;
         await using var scope = scopes.CreateAsyncScope();
@@ -24,7 +24,7 @@ public sealed class ProtectedTokenStore(IServiceScopeFactory scopes, IDataProtec
         return protectedTokens is null ? null : Unprotect(protectedTokens);
     }
 
-    public async Task SaveAsync(string connectionKey, LightspeedTokens tokens, CancellationToken ct)
+    public async Task SaveAsync(string connectionKey, RSeriesTokens tokens, CancellationToken ct)
     {
         var id = Guid.Parse(connectionKey);
         await using var scope = scopes.CreateAsyncScope();
@@ -38,13 +38,13 @@ public sealed class ProtectedTokenStore(IServiceScopeFactory scopes, IDataProtec
                 .SetProperty(c => c.UpdatedAt, DateTimeOffset.UtcNow), ct);
     }
 
-    public string Protect(LightspeedTokens tokens) =>
+    public string Protect(RSeriesTokens tokens) =>
         _protector.Protect(JsonSerializer.Serialize(new StoredTokens(tokens.AccessToken, tokens.RefreshToken, tokens.ExpiresAt)));
 
-    private LightspeedTokens Unprotect(string cipher)
+    private RSeriesTokens Unprotect(string cipher)
     {
         var stored = JsonSerializer.Deserialize<StoredTokens>(_protector.Unprotect(cipher))!;
-        return new LightspeedTokens(stored.Access, stored.Refresh, stored.ExpiresAt);
+        return new RSeriesTokens(stored.Access, stored.Refresh, stored.ExpiresAt);
     }
 
     private sealed record StoredTokens(string Access, string Refresh, DateTimeOffset ExpiresAt);

@@ -1,0 +1,170 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace Pos.Grpc.Providers.RSeries;
+
+/// <summary>Where a request gets its bearer token, and how it gets a new one after a 401 (null: it cannot).</summary>
+internal sealed record TokenSource(
+    Func<CancellationToken, Task<string>> Current,
+    Func<string, CancellationToken, Task<string>>? RefreshAfterUnauthorized);
+
+/// <summary>
+/// One GET against the REST API with everything around it: pacing, bearer token, per-request timeout, and the
+/// retry policy (429 → Retry-After; 5xx, timeouts, cut connections, malformed JSON → jittered backoff, same
+/// URL; 401 → one refresh and one replay; 400/403/404 → typed error at once).
+/// </summary>
+internal sealed class RSeriesRequestRunner(
+    IHttpClientFactory httpClientFactory, RSeriesPacerRegistry pacers, IOptions<RSeriesOptions> options)
+{
+    private RSeriesOptions Options => options.Value;
+
+    /// <summary>The parsed JSON body of a successful GET. The caller disposes it (one page at a time).</summary>
+    /// <param name="cost">Drips the request is expected to cost (1 per GET, more with relations); the pacer raises
+    /// it to what the server last reported.</param>
+    public async Task<JsonDocument> GetJsonAsync(
+        string url, long accountId, double cost, TokenSource tokens, RSeriesRequestStats? callerStats, CancellationToken ct)
+    {
+        var pacer = pacers.For(accountId);
+        var stats = new StatsPair(pacer.Totals, callerStats);
+        var token = await tokens.Current(ct);
+        var replayed = false;
+        var transientFailures = 0;
+        var rateLimited = 0;
+
+        while (true)
+        {
+            var reservation = await pacer.WaitTurnAsync(cost, ct);
+            stats.AddWait(reservation.Waited);
+            stats.AddRequest();
+            var answered = false;
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(Options.RequestTimeout);
+                using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                request.Headers.Accept.ParseAdd("application/json");
+                using var response = await httpClientFactory.CreateClient(RSeriesApiClient.HttpClientName)
+                    .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                answered = true;
+                pacer.OnResponse(response.Headers, reservation);
+
+                if (response.IsSuccessStatusCode)
+                {
+                    // A cut connection surfaces here as IOException, a garbled page as JsonException: both retried.
+                    await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+                    return await JsonDocument.ParseAsync(body, default, timeout.Token);
+                }
+
+                var error = await ErrorBody.ReadAsync(response, timeout.Token);
+                switch (response.StatusCode)
+                {
+                    case HttpStatusCode.Unauthorized when !replayed && tokens.RefreshAfterUnauthorized is not null:
+                        token = await tokens.RefreshAfterUnauthorized(token, ct);
+                        replayed = true;
+                        stats.AddReplay();
+                        continue;
+                    case HttpStatusCode.Unauthorized:
+                        throw new RSeriesAuthorizationException(
+                            $"Lightspeed rejected the access token{(replayed ? " even after a refresh" : "")}: " +
+                            $"{error.Message}", response.StatusCode, error.Message, url, error.OAuthError, error.Hint);
+                    case HttpStatusCode.TooManyRequests:
+                        stats.AddRateLimited();
+                        if (++rateLimited > Options.MaxRateLimitRetries)
+                            throw new RSeriesRateLimitException(
+                                $"Lightspeed kept answering 429 after {rateLimited} attempts: {error.Message}",
+                                error.Message, url);
+                        pacer.OnRateLimited(RetryAfter(response), byBurstLimiter: IsBurstLimited(response));
+                        continue;
+                    case HttpStatusCode.BadRequest:
+                        throw new RSeriesBadRequestException($"Lightspeed rejected the request: {error.Message}", error.Message, url);
+                    case HttpStatusCode.Forbidden:
+                        throw new RSeriesForbiddenException($"Lightspeed refused access: {error.Message}", error.Message, url);
+                    case HttpStatusCode.NotFound:
+                        throw new RSeriesNotFoundException($"Lightspeed found nothing: {error.Message}", error.Message, url);
+                    case >= HttpStatusCode.InternalServerError or HttpStatusCode.RequestTimeout:
+                        if (++transientFailures > Options.MaxTransientRetries)
+                            throw new RSeriesApiException(
+                                $"Lightspeed answered {(int)response.StatusCode} {transientFailures} times: {error.Message}",
+                                response.StatusCode, error.Message, url);
+                        stats.AddRetry();
+                        await Backoff.DelayAsync(Options, transientFailures - 1, ct);
+                        continue;
+                    default:
+                        throw new RSeriesApiException(
+                            $"Lightspeed answered {(int)response.StatusCode}: {error.Message}", response.StatusCode, error.Message, url);
+                }
+            }
+            catch (Exception e) when (Backoff.IsTransient(e, ct))
+            {
+                if (!answered) pacer.OnNoResponse(reservation);
+                if (++transientFailures > Options.MaxTransientRetries)
+                    throw new RSeriesApiException(
+                        $"Lightspeed request failed {transientFailures} times; last: {Describe(e)}", null, null, url, e);
+                stats.AddRetry();
+                await Backoff.DelayAsync(Options, transientFailures - 1, ct);
+            }
+        }
+    }
+
+    /// <summary>A 429 of the burst limiter (too many requests in one second), not of the leaky bucket.</summary>
+    private static bool IsBurstLimited(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("X-LS-API-RateLimit-Type", out var types)
+        && types.Any(t => t.Contains("burst", StringComparison.OrdinalIgnoreCase));
+
+    private TimeSpan RetryAfter(HttpResponseMessage response)
+    {
+        var retryAfter = response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - DateTimeOffset.UtcNow,
+            _ => TimeSpan.FromSeconds(1), // burst limiter guidance: wait at least a second
+        };
+        return retryAfter < TimeSpan.Zero ? TimeSpan.Zero
+            : retryAfter > Options.MaxRetryAfter ? Options.MaxRetryAfter : retryAfter;
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        OperationCanceledException => "timed out",
+        JsonException => "malformed JSON: " + e.Message,
+        _ => e.GetType().Name + ": " + e.Message,
+    };
+}
+
+/// <summary>
+/// The body of an error answer: the httpCode envelope's message, or the OAuth error/hint of a 401, or the
+/// start of a non-JSON body (5xx pages are often HTML).
+/// </summary>
+internal sealed record ErrorBody(string Message, string? OAuthError, string? Hint)
+{
+    public static async Task<ErrorBody> ReadAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        string text;
+        try
+        {
+            text = await response.Content.ReadAsStringAsync(ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            return new ErrorBody(response.ReasonPhrase ?? "", null, null);
+        }
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            var root = doc.RootElement;
+            var oauthError = Wire.String(root, "error");
+            var hint = Wire.String(root, "hint");
+            var message = Wire.String(root, "message") ?? Wire.String(root, "error_description")
+                ?? oauthError ?? response.ReasonPhrase ?? "";
+            return new ErrorBody(hint is null ? message : $"{message} ({hint})", oauthError, hint);
+        }
+        catch (JsonException)
+        {
+            var snippet = text.Length > 200 ? text[..200] : text;
+            return new ErrorBody(string.IsNullOrWhiteSpace(snippet) ? response.ReasonPhrase ?? "" : snippet, null, null);
+        }
+    }
+}
