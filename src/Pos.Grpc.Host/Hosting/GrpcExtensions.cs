@@ -22,11 +22,14 @@ public static class GrpcExtensions
             .Validate(o => o.PermitsPerPeriod > 0 && o.Burst > 0 && o.Period > TimeSpan.Zero, "RateLimit:PermitsPerPeriod, RateLimit:Period and RateLimit:Burst must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<CallerRateLimiter>();
+        builder.Services.AddOptions<RefusalLogOptions>().BindConfiguration(RefusalLogOptions.Section)
+            .Validate(o => o.LogInterval > TimeSpan.Zero && o.MaxCallers > 0, "Refusals:LogInterval and Refusals:MaxCallers must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<RefusalLog>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RefusalLog>());
         builder.Services.AddGrpc(grpc =>
         {
-            // Outermost first: the limiter's refusal is mapped like every other error.
             grpc.Interceptors.Add<ErrorMappingInterceptor>();
-            grpc.Interceptors.Add<CallerRateLimitInterceptor>();
             grpc.MaxReceiveMessageSize = 1024 * 1024;
             grpc.EnableDetailedErrors = false;
         });
@@ -52,6 +55,10 @@ public static class GrpcExtensions
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
+        // After authentication (calls are told apart by their token), right before the gRPC endpoints: the caller's
+        // limits are checked before the request message is read, and what could not be read is answered as a refusal.
+        app.UseMiddleware<UnreadableRequestMiddleware>();
+        app.UseMiddleware<CallerGateMiddleware>();
 
         MapService<SettingsGrpcService>(app);
         MapService<DepartmentGrpcService>(app);

@@ -12,11 +12,13 @@ namespace Pos.Grpc.Tests.Hosting;
 /// <summary>A host whose callers may make 3 calls, and 1 more a minute: no refill happens during a test.</summary>
 public sealed class SmallRateLimitFixture : PosHostFixture
 {
+    public const int Burst = 3;
+
     protected override Dictionary<string, string?> HostSettings()
     {
         var settings = base.HostSettings();
         settings[RateLimitPermitsPerPeriod] = "1";
-        settings[RateLimitBurst] = "3";
+        settings[RateLimitBurst] = Burst.ToString();
         settings["RateLimit:Period"] = "00:01:00";
         return settings;
     }

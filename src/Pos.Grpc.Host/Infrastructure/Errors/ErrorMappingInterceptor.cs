@@ -5,6 +5,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Pos.Grpc.Host.Infrastructure.Auth;
 
 namespace Pos.Grpc.Host.Infrastructure.Errors;
 
@@ -12,16 +13,42 @@ namespace Pos.Grpc.Host.Infrastructure.Errors;
 /// The one place where failures become gRPC statuses (Google error model: ErrorInfo plus BadRequest,
 /// PreconditionFailure, ResourceInfo or RetryInfo details). Handlers hold no try/catch.
 /// </summary>
-public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> logger) : Interceptor
+public sealed class ErrorMappingInterceptor(RefusalLog refusals, ILogger<ErrorMappingInterceptor> logger) : Interceptor
 {
     public const string ErrorDomain = "pos.samesystem.com";
 
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    private static readonly object ReachedKey = new();
+
+    /// <summary>Whether the call got as far as the service's interceptors (its request message could be read).</summary>
+    public static bool Reached(HttpContext http) => http.Items.ContainsKey(ReachedKey);
+
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>
+        HandleAsync(context, () => continuation(request, context));
+
+    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
+        HandleAsync(context, () => continuation(request, responseStream, context));
+
+    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
+        HandleAsync(context, () => continuation(requestStream, context));
+
+    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
+        HandleAsync(context, () => continuation(requestStream, responseStream, context));
+
+    private async Task HandleAsync(ServerCallContext context, Func<Task> call) =>
+        await HandleAsync(context, async () => { await call(); return true; });
+
+    private async Task<T> HandleAsync<T>(ServerCallContext context, Func<Task<T>> call)
     {
+        MarkReached(context);
         try
         {
-            return await continuation(request, context);
+            return await call();
         }
         catch (Exception ex) when (ex is not RpcException)
         {
@@ -29,19 +56,7 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         }
     }
 
-    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
-        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
-        ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        try
-        {
-            await continuation(request, responseStream, context);
-        }
-        catch (Exception ex) when (ex is not RpcException)
-        {
-            throw Map(ex, context);
-        }
-    }
+    private static void MarkReached(ServerCallContext context) => context.GetHttpContext().Items[ReachedKey] = true;
 
     private RpcException Map(Exception exception, ServerCallContext context)
     {
@@ -62,18 +77,24 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         if (status is null)
         {
             logger.LogError(exception, "Unhandled error in {Method}", context.Method);
-            status = Status(Code.Internal, "INTERNAL", "An internal error occurred; it has been logged.");
+            status = InternalError();
         }
         else
         {
-            logger.LogInformation("{Method} rejected: {Code} {Message}", context.Method, (Code)status.Code, status.Message);
+            var reason = status.GetDetail<ErrorInfo>()?.Reason ?? "";
+            refusals.Record(CallerKeys.Of(context.GetHttpContext()), context.Method, (StatusCode)status.Code, reason, status.Message);
         }
         var rpcException = status.ToRpcException();
-        // gRPC clients with a retry policy for this code wait exactly this long before retrying (gRFC A6 pushback).
-        if (exception is RateLimitedException limited)
-            rpcException.Trailers.Add(RetryPushbackTrailer, ((long)Math.Ceiling(limited.RetryAfter.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture));
+        if (RetryPushbackOf(exception) is { } pushback) rpcException.Trailers.Add(RetryPushbackTrailer, pushback);
         return rpcException;
     }
+
+    /// <summary>gRPC clients with a retry policy for this code wait exactly this long before retrying (gRFC A6 pushback).</summary>
+    internal static string? RetryPushbackOf(Exception exception) => exception is RateLimitedException limited
+        ? ((long)Math.Ceiling(limited.RetryAfter.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture)
+        : null;
+
+    internal static Google.Rpc.Status InternalError() => Status(Code.Internal, "INTERNAL", "An internal error occurred; it has been logged.");
 
     public const string RetryPushbackTrailer = "grpc-retry-pushback-ms";
 
@@ -87,7 +108,8 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
         return false;
     }
 
-    private static Google.Rpc.Status FromPosException(PosException exception)
+    /// <summary>The status of a refusal found outside an RPC handler (a request message that cannot be read).</summary>
+    internal static Google.Rpc.Status FromPosException(PosException exception)
     {
         var (code, detail) = exception switch
         {
@@ -120,7 +142,7 @@ public sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> log
 
     private static string Cap(string text) => text.Length <= MaxTextLength ? text : text[..MaxTextLength] + "…";
 
-    private static Google.Rpc.Status Status(Code code, string reason, string message) => new()
+    internal static Google.Rpc.Status Status(Code code, string reason, string message) => new()
     {
         Code = (int)code,
         Message = Cap(message),

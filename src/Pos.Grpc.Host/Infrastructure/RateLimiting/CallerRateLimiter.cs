@@ -1,7 +1,5 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
-using Pos.Grpc.Host.Infrastructure.Auth;
-using Pos.Grpc.Host.Infrastructure.Errors;
 
 namespace Pos.Grpc.Host.Infrastructure.RateLimiting;
 
@@ -24,7 +22,7 @@ public sealed class RateLimitOptions
 /// Keeps one caller from using up the service for everyone (OWASP API4, unrestricted resource consumption). Each
 /// caller draws from its own token bucket: the token's subject, or the remote address for calls without a token
 /// (health and reflection). A caller over its rate is refused at once with RESOURCE_EXHAUSTED and the time to wait,
-/// before its call does any work. Buckets of callers that went quiet are dropped by the limiter itself.
+/// before its call does any work (<see cref="CallerGateMiddleware"/>). Buckets of callers that went quiet are dropped by the limiter itself.
 /// </summary>
 public sealed class CallerRateLimiter : IDisposable
 {
@@ -46,18 +44,13 @@ public sealed class CallerRateLimiter : IDisposable
             }));
     }
 
-    /// <summary>Takes one call from the caller's bucket, or throws <see cref="RateLimitedException"/>.</summary>
-    public void Admit(HttpContext http)
+    /// <summary>Takes one call from the caller's bucket; false, with the time to wait, when it is empty.</summary>
+    public bool TryAdmit(string caller, out TimeSpan retryAfter)
     {
-        using var lease = _limiter.AttemptAcquire(CallerOf(http));
-        if (lease.IsAcquired) return;
-        throw new RateLimitedException(lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : _period);
+        using var lease = _limiter.AttemptAcquire(caller);
+        retryAfter = lease.IsAcquired ? TimeSpan.Zero : lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : _period;
+        return lease.IsAcquired;
     }
-
-    private static string CallerOf(HttpContext http) =>
-        http.User.Identity?.IsAuthenticated == true && http.User.FindFirst(PosClaims.Subject)?.Value is { Length: > 0 } subject
-            ? "subject:" + subject
-            : "address:" + http.Connection.RemoteIpAddress;
 
     public void Dispose() => _limiter.Dispose();
 }

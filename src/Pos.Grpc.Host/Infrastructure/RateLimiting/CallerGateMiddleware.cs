@@ -1,0 +1,26 @@
+using Grpc.AspNetCore.Server;
+using Grpc.Core;
+using Pos.Grpc.Host.Infrastructure.Auth;
+using Pos.Grpc.Host.Infrastructure.Errors;
+
+namespace Pos.Grpc.Host.Infrastructure.RateLimiting;
+
+/// <summary>
+/// Every gRPC call (unary, or the opening of any kind of stream) passes its caller's <see cref="CallerRateLimiter"/>
+/// before any work, even before its request message is read: a caller over its rate is answered RESOURCE_EXHAUSTED
+/// at once, whatever it sent, so a flood of malformed messages costs no more than a flood of good ones.
+/// </summary>
+public sealed class CallerGateMiddleware(RequestDelegate next, CallerRateLimiter limiter, RefusalLog refusals)
+{
+    public Task InvokeAsync(HttpContext http)
+    {
+        if (http.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is not { } grpc) return next(http);
+        var caller = CallerKeys.Of(http);
+        if (limiter.TryAdmit(caller, out var retryAfter)) return next(http);
+
+        var refusal = new RateLimitedException(retryAfter);
+        HeadersOnlyAnswer.Write(http.Response, refusal);
+        refusals.Record(caller, "/" + grpc.Method.FullName, StatusCode.ResourceExhausted, refusal.Reason, refusal.Message);
+        return Task.CompletedTask;
+    }
+}
