@@ -52,6 +52,8 @@ public static class SimulatorHost
         services.AddSingleton<ApiPipeline>();
 
         var app = builder.Build();
+        // Created now rather than at the first request, so the state kept in Simulator:StateDirectory is loaded at start.
+        app.Services.GetRequiredService<OAuthServer>();
         app.MapOAuth();
         app.MapLightspeedApi();
         app.MapSimulatorAdmin();
