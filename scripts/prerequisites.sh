@@ -7,10 +7,13 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
+# apt waits up to 5 minutes for a lock another apt or dpkg holds (an unattended upgrade, a second test run)
+# instead of failing at once.
+apt_get() { DEBIAN_FRONTEND=noninteractive as_root apt-get -o DPkg::Lock::Timeout=300 "$@"; }
 apt_updated=""
 apt_install() {
-  [ -n "$apt_updated" ] || { as_root apt-get update -qq >/dev/null; apt_updated=1; }
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+  [ -n "$apt_updated" ] || { apt_get update -qq >/dev/null; apt_updated=1; }
+  apt_get install -y -qq "$@" >/dev/null
 }
 
 # PostgreSQL server binaries (initdb, pg_ctl, postgres).
@@ -29,18 +32,23 @@ command -v npm >/dev/null 2>&1 || { echo "Node.js 20 with npm is required." >&2;
 
 # buf (lint, breaking, generation) comes from npm, pinned in package-lock.json.
 if [ ! -x "$repo_root/node_modules/.bin/buf" ]; then
+  echo "Installing buf from npm (package-lock.json)..." >&2
   (cd "$repo_root" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
 # The web client's tools (protoc-gen-es, connect, vite, vitest, playwright-core), pinned in clients/web/package-lock.json.
 if [ ! -x "$repo_root/clients/web/node_modules/.bin/vite" ]; then
+  echo "Installing the web client's tools from npm (clients/web/package-lock.json)..." >&2
   (cd "$repo_root/clients/web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
-# Chromium from Debian, for the headless smoke test of the Import POS page (test.sh calls this; run.sh does not need it).
+# Chromium from Debian, for the headless tests of the Import POS page (test.sh calls this; run.sh does not need it).
+# Only what the headless browser needs: its recommended packages are a desktop's services (udev, avahi, upower,
+# printing, samba libraries; 108 packages), none of which headless use touches. fonts-liberation gives the page's
+# Arial/Helvetica a metric-compatible face, so screenshots render text as in the README's.
 ensure_chromium() {
   if ! command -v chromium >/dev/null 2>&1; then
-    echo "Installing Chromium from Debian..." >&2
-    apt_install chromium
+    echo "Installing Chromium from Debian (headless: no recommended packages)..." >&2
+    apt_install --no-install-recommends chromium fonts-liberation
   fi
 }
