@@ -34,6 +34,8 @@ public static class GrpcExtensions
             grpc.EnableDetailedErrors = false;
         });
         builder.Services.AddGrpcReflection();
+        // A singleton: the check keeps PostgreSQL's last answer for a second (see DatabaseHealthCheck).
+        builder.Services.AddSingleton<DatabaseHealthCheck>();
         builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         // TryAdd: a test host registers its own fixed clock first, and it must win.
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -9,6 +9,7 @@ public static class PosHost
         configure?.Invoke(builder);
 
         builder.AddPosKestrel()
+            .AddPosForwardedHeaders()
             .AddPosPersistence()
             .AddPosAuthentication()
             .AddPosGrpc()
@@ -18,6 +19,7 @@ public static class PosHost
 
         var app = builder.Build();
         app.WarnWhenKeyRingUnprotected();
+        app.UsePosForwardedHeaders();
         app.MapPosGrpc();
         app.MapPosLightspeed();
         app.UsePosImportSchedules();

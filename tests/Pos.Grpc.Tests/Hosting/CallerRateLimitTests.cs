@@ -1,6 +1,5 @@
 using Google.Rpc;
 using Grpc.Core;
-using Grpc.Health.V1;
 using Pos.Grpc.Contracts.Settings.V1;
 using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Host.Infrastructure.Errors;
@@ -80,27 +79,5 @@ public sealed class CallerRateLimitTests(SmallRateLimitFixture host) : IClassFix
 
         var quiet = Settings("quiet-neighbour");
         for (var i = 0; i < Burst; i++) await quiet.GetGeneralSettingsAsync(new() { ClientId = 901 });
-    }
-
-    [Fact]
-    public async Task CallsWithoutAToken_AreLimitedPerAddress()
-    {
-        // Health and reflection need no token: their callers are told apart by address (here all are 127.0.0.1).
-        var health = new Health.HealthClient(host.Channel(null));
-        var answers = new List<StatusCode>();
-        for (var i = 0; i < Burst + 1; i++)
-        {
-            try
-            {
-                await health.CheckAsync(new HealthCheckRequest());
-                answers.Add(StatusCode.OK);
-            }
-            catch (RpcException e)
-            {
-                answers.Add(e.StatusCode);
-            }
-        }
-
-        Assert.Equal(StatusCode.ResourceExhausted, answers[^1]);
     }
 }

@@ -12,15 +12,24 @@ namespace Pos.Grpc.Host.Infrastructure.RateLimiting;
 /// </summary>
 public sealed class CallerGateMiddleware(RequestDelegate next, CallerRateLimiter limiter, RefusalLog refusals)
 {
+    /// <summary>
+    /// Not counted: it needs no token, so its callers are told apart only by address, and a flood from one address
+    /// (or a proxy, or a NAT) would make every probe behind it fail. It answers from a result cached for a second
+    /// (<see cref="Persistence.DatabaseHealthCheck"/>), so it costs next to nothing. Reflection and Health/Watch have
+    /// their own per-address budget, which Health/Check does not touch.
+    /// </summary>
+    public const string HealthCheck = "/grpc.health.v1.Health/Check";
+
     public Task InvokeAsync(HttpContext http)
     {
-        if (http.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is not { } grpc) return next(http);
+        if (http.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is not { } grpc || grpc.Method.FullName == HealthCheck)
+            return next(http);
         var caller = CallerKeys.Of(http);
         if (limiter.TryAdmit(caller, out var retryAfter)) return next(http);
 
         var refusal = new RateLimitedException(retryAfter);
         HeadersOnlyAnswer.Write(http.Response, refusal);
-        refusals.Record(caller, "/" + grpc.Method.FullName, StatusCode.ResourceExhausted, refusal.Reason, refusal.Message);
+        refusals.Record(caller, grpc.Method.FullName, StatusCode.ResourceExhausted, refusal.Reason, refusal.Message);
         return Task.CompletedTask;
     }
 }
