@@ -1,6 +1,7 @@
 using Pos.Grpc.LightspeedSimulator.Admin;
 using Pos.Grpc.LightspeedSimulator.Api;
 using Pos.Grpc.LightspeedSimulator.Domain;
+using Pos.Grpc.LightspeedSimulator.KSeries;
 using Pos.Grpc.LightspeedSimulator.OAuth;
 using Pos.Grpc.LightspeedSimulator.State;
 
@@ -50,6 +51,7 @@ public static class SimulatorHost
         services.AddSingleton<OAuthServer>();
         services.AddSingleton<RateLimiter>();
         services.AddSingleton<ApiPipeline>();
+        services.AddKSeriesSimulator(options);
 
         var app = builder.Build();
         // Created now rather than at the first request, so the state kept in Simulator:StateDirectory is loaded at start.
@@ -57,6 +59,7 @@ public static class SimulatorHost
         app.MapOAuth();
         app.MapLightspeedApi();
         app.MapSimulatorAdmin();
+        app.MapKSeries();
         return app;
     }
 }

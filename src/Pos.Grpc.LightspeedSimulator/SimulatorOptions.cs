@@ -54,6 +54,9 @@ public sealed class SimulatorOptions
     };
 
     public RateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>The Lightspeed Restaurant (K-Series) part of the simulator (section Simulator:KSeries).</summary>
+    public KSeries.KSeriesSimulatorOptions KSeries { get; set; } = new();
 }
 
 public sealed class SimulatorClientOptions

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Pos.Grpc.LightspeedSimulator.Domain;
 using Pos.Grpc.LightspeedSimulator.OAuth;
@@ -169,7 +168,7 @@ public sealed class ApiPipeline(OAuthServer oauth, AccountStore accounts, RateLi
         if (claims is null || account is null)
         {
             if (pathAccountId is { } id && accounts.Find(id) is { } target) Interlocked.Increment(ref target.Stats.Unauthorized);
-            await WriteJsonAsync(http, 401, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
+            await SimResponses.WriteJsonAsync(http, 401, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
             {
                 ["error"] = "access_denied", ["error_description"] = Denied, ["hint"] = hint ?? "Access token could not be verified",
             }));
@@ -180,7 +179,7 @@ public sealed class ApiPipeline(OAuthServer oauth, AccountStore accounts, RateLi
         http.Response.Headers["X-LS-Oauth-Client-Id"] = claims.ClientId;
         if (pathAccountId is { } pathId && pathId != account.AccountId)
         {
-            await WriteJsonAsync(http, 403, WireJson.Envelope(403, "Forbidden",
+            await SimResponses.WriteJsonAsync(http, 403, WireJson.Envelope(403, "Forbidden",
                 $"The access token is not valid for account {pathId}.", "ForbiddenException"));
             return;
         }
@@ -221,11 +220,11 @@ public sealed class ApiPipeline(OAuthServer oauth, AccountStore accounts, RateLi
 
         if (answer.Status == 200 && faults.TakeCut())
         {
-            await CutAsync(http, answer.Body);
+            await SimResponses.CutAsync(http, answer.Body);
             return;
         }
-        var body = answer.Status == 200 && faults.TakeMalformed() ? Garble(answer.Body) : answer.Body;
-        await WriteJsonAsync(http, answer.Status, body);
+        var body = answer.Status == 200 && faults.TakeMalformed() ? SimResponses.Garble(answer.Body) : answer.Body;
+        await SimResponses.WriteJsonAsync(http, answer.Status, body);
     }
 
     private static void BucketHeaders(HttpContext http, BucketAnswer b)
@@ -241,7 +240,7 @@ public sealed class ApiPipeline(OAuthServer oauth, AccountStore accounts, RateLi
         BucketHeaders(http, b);
         http.Response.Headers.RetryAfter = b.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         http.Response.Headers["X-LS-API-RateLimit-Type"] = b.RefusedBy;
-        return WriteJsonAsync(http, 429, WireJson.Envelope(429, "Too Many Requests",
+        return SimResponses.WriteJsonAsync(http, 429, WireJson.Envelope(429, "Too Many Requests",
             b.RefusedBy == RateLimiter.BurstLimiter
                 ? "Rate Limit Exceeded: burst rate limit exceeded. Please wait at least one second before sending more requests."
                 : "Rate Limit Exceeded: Please decrease your request volume. To learn more about the rate limit, please see our API documentation.",
@@ -251,35 +250,6 @@ public sealed class ApiPipeline(OAuthServer oauth, AccountStore accounts, RateLi
     private static int _serverErrorFlip;
 
     /// <summary>500 and 503 in turn, with an HTML body as a proxy would send: clients must not expect JSON.</summary>
-    private static async Task ServerErrorAsync(HttpContext http)
-    {
-        var status = Interlocked.Increment(ref _serverErrorFlip) % 2 == 0 ? 500 : 503;
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "text/html";
-        await http.Response.WriteAsync(
-            $"<html><head><title>{status} Service Error</title></head><body><h1>{status}</h1><p>Simulated server error.</p></body></html>");
-    }
-
-    /// <summary>Announces the full length, sends half, then drops the connection.</summary>
-    private static async Task CutAsync(HttpContext http, byte[] body)
-    {
-        http.Response.StatusCode = 200;
-        http.Response.ContentType = "application/json";
-        http.Response.ContentLength = body.Length;
-        await http.Response.Body.WriteAsync(body.AsMemory(0, body.Length / 2));
-        await http.Response.Body.FlushAsync();
-        http.Abort();
-    }
-
-    /// <summary>A 200 whose body is not valid JSON: the page cut short and some junk appended.</summary>
-    private static byte[] Garble(byte[] body) =>
-        [.. body.AsSpan(0, body.Length / 2), .. Encoding.UTF8.GetBytes("\",,}{<garbled")];
-
-    private static async Task WriteJsonAsync(HttpContext http, int status, byte[] body)
-    {
-        http.Response.StatusCode = status;
-        http.Response.ContentType = "application/json";
-        http.Response.ContentLength = body.Length;
-        await http.Response.Body.WriteAsync(body);
-    }
+    private static Task ServerErrorAsync(HttpContext http) =>
+        SimResponses.HtmlErrorAsync(http, Interlocked.Increment(ref _serverErrorFlip) % 2 == 0 ? 500 : 503);
 }

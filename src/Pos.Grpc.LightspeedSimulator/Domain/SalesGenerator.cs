@@ -31,7 +31,7 @@ public static class SalesGenerator
         var shop = account.Shops[shopIndex];
         var registers = shop.Registers.Where(r => !r.Archived).ToArray();
         if (registers.Length == 0) return [];
-        var rng = new Random(Mix(globalSeed, account.Seed, account.AccountId, shop.ShopId, day.DayNumber));
+        var rng = new Random(Seeds.Mix(globalSeed, account.Seed, account.AccountId, shop.ShopId, day.DayNumber));
 
         var volume = account.SalesPerShopPerDay * WeekdayFactors[(int)day.DayOfWeek] * (0.8 + 0.4 * rng.NextDouble());
         var count = Math.Min((int)Math.Round(volume), (int)ShopFactor - 1);
@@ -136,19 +136,5 @@ public static class SalesGenerator
         var local = day.ToDateTime(new TimeOnly(Hours[hourIndex], rng.Next(60), rng.Next(60)), DateTimeKind.Unspecified);
         if (zone.IsInvalidTime(local)) local = local.AddHours(1);
         return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, zone), TimeSpan.Zero);
-    }
-
-    /// <summary>A stable seed from several numbers (HashCode is randomized per process, so it cannot be used).</summary>
-    private static int Mix(params long[] values)
-    {
-        ulong h = 0x9E3779B97F4A7C15;
-        foreach (var v in values)
-        {
-            h ^= (ulong)v + 0x9E3779B97F4A7C15 + (h << 6) + (h >> 2);
-            h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9;
-            h = (h ^ (h >> 27)) * 0x94D049BB133111EB;
-            h ^= h >> 31;
-        }
-        return (int)(h & 0x7FFFFFFF);
     }
 }
