@@ -95,9 +95,8 @@ public sealed class KSeriesSimulatorServer : IAsyncDisposable
 
     private static async Task EnsureOk(HttpResponseMessage response)
     {
-        using (response)
-            if (!response.IsSuccessStatusCode)
-                throw new InvalidOperationException($"Simulator admin call failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"Simulator admin call failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     public static int FreeTcpPort()
