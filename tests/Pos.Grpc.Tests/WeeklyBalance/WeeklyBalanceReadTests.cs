@@ -61,9 +61,12 @@ public sealed class WeeklyBalanceReadTests(PosHostFixture host) : IClassFixture<
         var gross = monday.Fields[0];
         Assert.True(gross.HasValue);
         Assert.Equal("1234.50", gross.Value);
-        Assert.Equal([Utc(2026, 3, 2, 8), Utc(2026, 3, 2, 9)], gross.Intervals.Select(i => i.StartTime));
-        Assert.Equal(["2026-03-02T09:00:00+01:00", "2026-03-02T10:00:00+01:00"], gross.Intervals.Select(i => i.LocalStart));
-        Assert.Equal(["1000.25", "234.25"], gross.Intervals.Select(i => i.Value));
+        // Every hour of the day, from local midnight (23:00 UTC the day before); hours without a stored row read 0.00.
+        Assert.Equal(Enumerable.Range(0, 24).Select(h => Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 3, 1, 23, 0, 0, TimeSpan.Zero).AddHours(h))),
+            gross.Intervals.Select(i => i.StartTime));
+        Assert.Equal(Enumerable.Range(0, 24).Select(h => $"2026-03-02T{h:00}:00:00+01:00"), gross.Intervals.Select(i => i.LocalStart));
+        Assert.Equal(Enumerable.Range(0, 24).Select(h => h switch { 9 => "1000.25", 10 => "234.25", _ => "0.00" }),
+            gross.Intervals.Select(i => i.Value));
         Assert.True(monday.Fields[1].HasValue);
         Assert.Equal("42.00", monday.Fields[1].Value);
         Assert.Empty(monday.Fields[1].Intervals);
@@ -81,6 +84,7 @@ public sealed class WeeklyBalanceReadTests(PosHostFixture host) : IClassFixture<
         Assert.Equal("supervisor-301", register2.ApprovedBy);
         Assert.Equal(Timestamp.FromDateTimeOffset(WeeklyBalanceSeed.SeededAt), register2.ApproveTime);
         Assert.All(register2.Days, d => Assert.True(d.Confirmed));
+        // A day value without hours (the field was split after the day was imported): the hours are not known.
         Assert.Equal("99.90", register2.Days[1].Fields[0].Value);
         Assert.Empty(register2.Days[1].Fields[0].Intervals);
         Assert.False(register2.Days[0].Fields[0].HasValue);
@@ -181,14 +185,53 @@ public sealed class WeeklyBalanceReadTests(PosHostFixture host) : IClassFixture<
         Assert.Equal("America/New_York", newYork.TimeZone);
         Assert.Equal([24, 24, 24, 24, 24, 24, 25], newYork.Registers[0].Days.Select(d => d.IntervalCount));
         var sunday = newYork.Registers[0].Days[6].Fields[0];
+        Assert.Equal(25, sunday.Intervals.Count);
         Assert.Equal(["2026-11-01T00:00:00-04:00", "2026-11-01T01:00:00-04:00", "2026-11-01T01:00:00-05:00", "2026-11-01T02:00:00-05:00"],
-            sunday.Intervals.Select(i => i.LocalStart));
+            sunday.Intervals.Take(4).Select(i => i.LocalStart));
+        Assert.All(sunday.Intervals.Skip(4), i => Assert.Equal("0.00", i.Value));
         Assert.Equal(Utc(2026, 11, 1, 4), sunday.Intervals[0].StartTime);
         Assert.Equal("10.00", sunday.Value);
 
         Assert.Equal("Europe/Copenhagen", copenhagen.TimeZone);
         Assert.Equal([24, 24, 24, 24, 24, 24, 24], copenhagen.Registers[0].Days.Select(d => d.IntervalCount));
         Assert.All(copenhagen.Registers[0].Days, d => Assert.False(d.Fields[0].HasValue));
+    }
+
+    [Fact]
+    public async Task GetWeeklyBalance_SplitFieldOfImportedDays_ListsEveryIntervalZerosIncluded_NotImportedDaysNone()
+    {
+        await _seed.DepartmentAsync(319, 3191);
+        await _seed.FieldAsync(319, 31911, "Gross sales", split: true);
+        await _seed.FieldAsync(319, 31912, "Transactions");
+        // Week 2026-W43: Saturday imported without a sale (day value 0, no interval rows), Sunday (25 hours, fall back)
+        // with sales in two hours, Friday not imported at all.
+        await _seed.DayValueAsync(3191, 1, "2026-10-24", 31911, 0m);
+        await _seed.DayValueAsync(3191, 1, "2026-10-24", 31912, 0m);
+        await _seed.IntervalsAsync(3191, 1, "2026-10-25", 31911, new DateTimeOffset(2026, 10, 25, 1, 0, 0, TimeSpan.Zero), [12.5m, 0m, 7.5m]);
+
+        var days = Assert.Single((await ClientFor(319).GetWeeklyBalanceAsync(new() { DepartmentId = 3191, IsoYear = 2026, IsoWeek = 43 }))
+            .WeeklyBalance.Registers).Days;
+
+        var friday = days[4].Fields[0];
+        Assert.False(friday.HasValue);
+        Assert.Empty(friday.Intervals);
+        var saturday = days[5];
+        Assert.Equal(24, saturday.IntervalCount);
+        Assert.Equal("0.00", saturday.Fields[0].Value);
+        Assert.Equal(24, saturday.Fields[0].Intervals.Count);
+        Assert.All(saturday.Fields[0].Intervals, i => Assert.Equal("0.00", i.Value));
+        Assert.Equal("2026-10-24T00:00:00+02:00", saturday.Fields[0].Intervals[0].LocalStart);
+        Assert.Empty(saturday.Fields[1].Intervals); // not split
+        var sunday = days[6];
+        Assert.Equal(25, sunday.IntervalCount);
+        Assert.Equal("20.00", sunday.Fields[0].Value);
+        Assert.Equal(25, sunday.Fields[0].Intervals.Count);
+        // The second 02:00 (01:00 UTC) and the 04:00 hour have sales; the first 02:00 (00:00 UTC) is 0.00, told apart by its UTC start.
+        Assert.Equal([("2026-10-25T02:00:00+02:00", "0.00"), ("2026-10-25T02:00:00+01:00", "12.50"), ("2026-10-25T03:00:00+01:00", "0.00"),
+                ("2026-10-25T04:00:00+01:00", "7.50")],
+            sunday.Fields[0].Intervals.Skip(2).Take(4).Select(i => (i.LocalStart, i.Value)));
+        Assert.Equal(Utc(2026, 10, 25, 0), sunday.Fields[0].Intervals[2].StartTime);
+        Assert.Equal(20m, sunday.Fields[0].Intervals.Sum(i => decimal.Parse(i.Value, System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     [Fact]

@@ -35,10 +35,9 @@ internal static class WeeklyBalanceReader
         var intervals = (await db.IntervalValues.AsNoTracking()
             .Where(v => v.DepartmentId == departmentId && v.RegisterNumber >= firstRegister && v.RegisterNumber <= lastRegister
                         && v.Date >= from && v.Date <= until && splitFieldIds.Contains(v.FieldId))
-            .OrderBy(v => v.StartUtc)
             .Select(v => new { v.RegisterNumber, v.Date, v.FieldId, v.StartUtc, v.Value })
             .ToListAsync(cancellationToken))
-            .ToLookup(v => (v.RegisterNumber, v.Date, v.FieldId));
+            .ToLookup(v => (v.RegisterNumber, v.Date, v.FieldId), v => new HourRow(v.StartUtc, v.Value));
 
         var confirmed = (await db.ConfirmedDays.AsNoTracking()
             .Where(c => c.DepartmentId == departmentId && c.RegisterNumber >= firstRegister && c.RegisterNumber <= lastRegister
@@ -63,6 +62,7 @@ internal static class WeeklyBalanceReader
 
         var zone = department.Zone;
         var dates = Enumerable.Range(0, until.DayNumber - from.DayNumber + 1).Select(from.AddDays).ToList();
+        var hoursOf = dates.ToDictionary(date => date, date => TimeZones.HourIntervalsUtc(date, zone));
         var weeks = new List<RegisterWeek>();
         for (var register = firstRegister; register <= lastRegister; register++)
         {
@@ -82,7 +82,7 @@ internal static class WeeklyBalanceReader
                 var day = new DayBalance
                 {
                     Date = Dates.ToWire(date),
-                    IntervalCount = TimeZones.HourIntervalsUtc(date, zone).Count,
+                    IntervalCount = hoursOf[date].Count,
                     Confirmed = confirmation is not null,
                     ConfirmedBy = confirmation?.ConfirmedBy ?? "",
                     ConfirmTime = WeeklyBalanceMapper.ToTimestamp(confirmation?.ConfirmedAt),
@@ -99,12 +99,8 @@ internal static class WeeklyBalanceReader
                         HasValue = hasValue,
                         Value = hasValue ? WeeklyBalanceMapper.FormatAmount(value) : "",
                     };
-                    fieldValue.Intervals.AddRange(intervals[(register, date, field.Id)].Select(i => new IntervalValue
-                    {
-                        StartTime = WeeklyBalanceMapper.ToTimestamp(i.StartUtc),
-                        LocalStart = TimeZones.FormatLocal(i.StartUtc, zone),
-                        Value = WeeklyBalanceMapper.FormatAmount(i.Value),
-                    }));
+                    if (field.SplitIntoIntervals && hasValue)
+                        fieldValue.Intervals.AddRange(EveryHour(hoursOf[date], intervals[(register, date, field.Id)], value, zone));
                     day.Fields.Add(fieldValue);
                 }
                 week.Days.Add(day);
@@ -112,5 +108,27 @@ internal static class WeeklyBalanceReader
             weeks.Add(week);
         }
         return weeks;
+    }
+
+    private readonly record struct HourRow(DateTimeOffset StartUtc, decimal Value);
+
+    /// <summary>
+    /// Every interval of an imported day of a split field, zeros included, in time order. The import stores a row
+    /// only for an hour with sales, so an hour without a row is 0, and the rows add up to the day value exactly.
+    /// When they do not, the day's hours were never stored (the field became split after the day was imported, or
+    /// the department changed time zone since): it shows no intervals rather than hours that contradict its value.
+    /// </summary>
+    private static IEnumerable<IntervalValue> EveryHour(
+        IReadOnlyList<DateTimeOffset> hours, IEnumerable<HourRow> rows, decimal dayValue, TimeZoneInfo zone)
+    {
+        var stored = rows.ToDictionary(r => r.StartUtc, r => r.Value);
+        var hoursKnown = stored.Keys.All(hours.Contains) && stored.Values.Sum() == dayValue;
+        if (!hoursKnown) return [];
+        return hours.Select(hour => new IntervalValue
+        {
+            StartTime = WeeklyBalanceMapper.ToTimestamp(hour),
+            LocalStart = TimeZones.FormatLocal(hour, zone),
+            Value = WeeklyBalanceMapper.FormatAmount(stored.GetValueOrDefault(hour)),
+        });
     }
 }

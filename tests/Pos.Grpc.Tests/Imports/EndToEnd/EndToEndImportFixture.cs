@@ -207,7 +207,10 @@ public static class WeeklyBalanceExtensions
     public static FieldValue Field(this Week week, int register, string date, long fieldId) =>
         Assert.Single(week.Day(register, date).Fields, f => f.FieldId == fieldId);
 
-    /// <summary>The intervals of a field as (local start, value) pairs, in time order.</summary>
-    public static (string LocalStart, string Value)[] Intervals(this FieldValue field) =>
-        field.Intervals.Select(i => (i.LocalStart, i.Value)).ToArray();
+    /// <summary>
+    /// The intervals of a field with a value other than 0.00, as (local start, value) pairs in time order: the hours a
+    /// scenario's sales fall in. GetWeeklyBalance lists every hour of an imported day; the others read 0.00.
+    /// </summary>
+    public static (string LocalStart, string Value)[] NonZeroIntervals(this FieldValue field) =>
+        field.Intervals.Where(i => i.Value != "0.00").Select(i => (i.LocalStart, i.Value)).ToArray();
 }

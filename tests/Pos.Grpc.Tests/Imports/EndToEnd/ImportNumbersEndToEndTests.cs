@@ -65,7 +65,7 @@ public sealed class ImportNumbersEndToEndTests(EndToEndImportFixture host)
         // Register 1, Thursday: the refund of one 100 item, on its own day.
         AssertDay(week, 1, WeekScenario.Thursday, f, gross: "0.00", net: "-100.00", discounts: "0.00", returns: "100.00",
             transactions: "0.00", goodsSold: "0.00", returnedGoods: "1.00");
-        AssertIntervals(week, 1, WeekScenario.Thursday, f.Gross, ("2026-11-05T11:00:00+01:00", "0.00"));
+        AssertIntervals(week, 1, WeekScenario.Thursday, f.Gross); // a refund only: gross is 0.00 in every hour
         AssertIntervals(week, 1, WeekScenario.Thursday, f.Net, ("2026-11-05T11:00:00+01:00", "-100.00"));
 
         // Register 1, Friday: two sales of 10.01 at half price in the 13:00 hour. The exact sums are gross 20.02 and
@@ -95,11 +95,16 @@ public sealed class ImportNumbersEndToEndTests(EndToEndImportFixture host)
         Assert.Equal((true, "123.00"), (week.Field(1, WeekScenario.Tuesday, f.Visitors).HasValue, week.Field(1, WeekScenario.Tuesday, f.Visitors).Value));
         Assert.Equal(1, week.Registers.SelectMany(r => r.Days).Count(d => d.Fields.Single(x => x.FieldId == f.Visitors).HasValue));
 
-        // Split fields: the day value is the sum of its intervals on every register-day; unsplit fields have none.
+        // Split fields: every hour of every imported register-day, zeros included, adding up to the day value;
+        // unsplit fields have none.
         foreach (var day in week.Registers.SelectMany(r => r.Days))
         {
             foreach (var field in day.Fields.Where(x => x.FieldId == f.Gross || x.FieldId == f.Net))
+            {
+                Assert.True(field.HasValue);
+                Assert.Equal(day.IntervalCount, field.Intervals.Count);
                 Assert.Equal(Amount(field.Value), field.Intervals.Sum(i => Amount(i.Value)));
+            }
             Assert.All(day.Fields.Where(x => x.FieldId != f.Gross && x.FieldId != f.Net), x => Assert.Empty(x.Intervals));
         }
     }
@@ -177,6 +182,11 @@ public sealed class ImportNumbersEndToEndTests(EndToEndImportFixture host)
     }
 
     /// <summary>A split field's intervals, exactly (local start with offset, value), in time order.</summary>
-    internal static void AssertIntervals(Week week, int register, string date, long fieldId, params (string LocalStart, string Value)[] expected) =>
-        Assert.Equal(expected, week.Field(register, date, fieldId).Intervals());
+    /// <summary>A split field of an imported day lists every hour of the day; <paramref name="expected"/> are those not 0.00.</summary>
+    internal static void AssertIntervals(Week week, int register, string date, long fieldId, params (string LocalStart, string Value)[] expected)
+    {
+        var field = week.Field(register, date, fieldId);
+        Assert.Equal(week.Day(register, date).IntervalCount, field.Intervals.Count);
+        Assert.Equal(expected, field.NonZeroIntervals());
+    }
 }

@@ -266,7 +266,7 @@ export type FieldValue = Message<"pos.weekly_balance.v1.FieldValue"> & {
   mandatory: boolean;
 
   /**
-   * Whether the day has a value for the field.
+   * Whether the day has a value for the field; false when it was not imported (nor entered).
    *
    * @generated from field: bool has_value = 4;
    */
@@ -280,7 +280,11 @@ export type FieldValue = Message<"pos.weekly_balance.v1.FieldValue"> & {
   value: string;
 
   /**
-   * Hour intervals of split fields, in time order; empty for unsplit fields.
+   * Hour intervals of split fields, in time order; empty for unsplit fields. A day with a value
+   * lists every one of its interval_count intervals, zeros included: an hour without sales reads
+   * "0.00", so a missing hour never has to be guessed. Empty when the day has no value (not
+   * imported), and when its hours were never stored (the field was split after the day was imported,
+   * or the department's time zone changed since): importing the day again fills them.
    *
    * @generated from field: repeated pos.weekly_balance.v1.IntervalValue intervals = 6;
    */
@@ -577,7 +581,7 @@ export const UnapproveWeekResponseSchema: GenMessage<UnapproveWeekResponse> = /*
 export const WeeklyBalanceService: GenService<{
   /**
    * GetWeeklyBalance returns one ISO week of a department: registers x days x fields,
-   * with hour intervals, confirmation and approval.
+   * with hour intervals (every hour of an imported day, zeros included), confirmation and approval.
    *
    * @generated from rpc pos.weekly_balance.v1.WeeklyBalanceService.GetWeeklyBalance
    */
