@@ -55,6 +55,21 @@ generated_up_to_date() {
 }
 check ts-generated-up-to-date generated_up_to_date || echo "Regenerate with: (cd clients/web && npm run generate)"
 
+# The repository stands alone (a clone anywhere has everything its files point at): no file refers to a path
+# outside it, and every document a file names (a *.md) is one of the repository's own. Tracked and new files alike.
+self_contained() {
+  local outside names missing="" name
+  outside="$(git grep --untracked -nI -E '\.\./shared|shared[/]docs' || true)"
+  [ -z "$outside" ] || { echo "Refers to files outside the repository:"; echo "$outside"; }
+  names="$(git ls-files --cached --others --exclude-standard | sed 's|.*/||' | sort -u)"
+  for name in $(git grep --untracked -ohI -E '\b[A-Za-z0-9_.-]+\.md\b' | sort -u); do
+    grep -qxF "$name" <<<"$names" || missing+="$name: $(git grep --untracked -lI -F "$name" | tr '\n' ' ')"$'\n'
+  done
+  [ -z "$missing" ] || { echo "Names documents the repository does not have (document: files naming it):"; echo -n "$missing"; }
+  [ -z "$outside$missing" ] && echo "Nothing refers outside the repository; every document named is in it."
+}
+check docs-self-contained self_contained
+
 # Web client: unit tests (vitest, no browser), counted test by test; then the typecheck and vite build
 # of the Import POS page, whose dist/ the .NET smoke test serves to headless Chromium.
 # Colours off, and any escape codes that still come (CI terminals may force them) stripped before counting.

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Pos.Grpc.Providers.KSeries;
 
 /// <summary>
-/// A K-Series account ("sale") with what the import and its checks need (design.md 4b). Money and quantities are
+/// A K-Series account ("sale") with what the import and its checks need (docs/domain.md section 6). Money and quantities are
 /// decimal exactly as sent; which sales count and how is the import's business, not this record's.
 /// V1 financials use other field names (timeofCloseAndPaid, timeofOpening, timeofSale, in either casing): read too.
 /// </summary>

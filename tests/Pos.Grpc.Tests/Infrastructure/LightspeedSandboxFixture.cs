@@ -89,7 +89,7 @@ public class LightspeedSandboxFixture : PosHostFixture
     private static readonly HttpClient Browser = new(new HttpClientHandler { AllowAutoRedirect = false });
 
     /// <summary>
-    /// Design.md section 1 step 4 as people do it: the supervisor asks for the URL, the merchant's browser consents
+    /// Step 4 of docs/domain.md section 1 as people do it: the supervisor asks for the URL, the merchant's browser consents
     /// in the simulator (account_id picks the account, as a real merchant logs into theirs) and lands on the host's
     /// callback, then SameSystem's integration contact activates the connection. Returns the ACTIVE connection.
     /// </summary>

@@ -5,7 +5,7 @@ using Pos.Grpc.Tests.Infrastructure;
 namespace Pos.Grpc.Tests.Security;
 
 /// <summary>
-/// Each role against each mutating RPC on resources it can see (design.md section 6): allowed roles get past
+/// Each role against each mutating RPC on resources it can see (docs/domain.md section 7): allowed roles get past
 /// authorisation (success, or a domain answer such as FAILED_PRECONDITION); the others get PERMISSION_DENIED.
 /// </summary>
 public sealed class RoleMatrixTests(SecurityFixture host) : IClassFixture<SecurityFixture>

@@ -10,7 +10,7 @@ using Pos.Grpc.Host.Infrastructure.Validation;
 namespace Pos.Grpc.Host.Features.Departments;
 
 /// <summary>
-/// The rules of departments (design.md section 3): shapes of fields, consistency of the whole, the client's
+/// The rules of departments (docs/domain.md section 2): shapes of fields, consistency of the whole, the client's
 /// settings they depend on, and rules that span departments of a client.
 /// </summary>
 public static class DepartmentRules

@@ -2,7 +2,7 @@ using Pos.Grpc.Contracts.FieldMapping.V1;
 
 namespace Pos.Grpc.Host.Features.FieldMapping;
 
-/// <summary>What the POS can provide (design.md section 4).</summary>
+/// <summary>What the POS can provide (docs/domain.md sections 5 and 6).</summary>
 public static class PosFieldTypes
 {
     public static readonly IReadOnlyList<PosFieldType> All =

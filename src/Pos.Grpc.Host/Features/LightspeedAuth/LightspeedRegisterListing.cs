@@ -41,7 +41,7 @@ public sealed class LightspeedRegisterListing(PosDbContext db, RSeriesApiClient 
         return response;
     }
 
-    /// <summary>The rule of design.md section 3: listed terminal numbers claim their registers; none claims every register (of the shop).</summary>
+    /// <summary>The rule of docs/domain.md section 2: listed terminal numbers claim their registers; none claims every register (of the shop).</summary>
     private static (long DepartmentId, int RegisterNumber) ClaimOf(IReadOnlyList<DepartmentEntity> departments, Pos.Grpc.Providers.RSeries.RSeriesRegister register)
     {
         var registerId = register.RegisterId.ToString(CultureInfo.InvariantCulture);

@@ -7,7 +7,7 @@ using Pos.Grpc.Host.Infrastructure.Validation;
 
 namespace Pos.Grpc.Host.Features.Settings;
 
-/// <summary>The rules of general settings (design.md section 3): shapes of fields, then consistency of the whole.</summary>
+/// <summary>The rules of general settings (docs/domain.md section 2): shapes of fields, then consistency of the whole.</summary>
 internal static class GeneralSettingsRules
 {
     public static readonly IReadOnlySet<string> WritableFields = new HashSet<string>

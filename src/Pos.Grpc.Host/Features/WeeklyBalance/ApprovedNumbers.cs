@@ -8,7 +8,7 @@ namespace Pos.Grpc.Host.Features.WeeklyBalance;
 public readonly record struct RegisterDay(int RegisterNumber, DateOnly Date);
 
 /// <summary>
-/// "Approved numbers" (design.md section 3): the values of a confirmed day or of any day in an approved
+/// "Approved numbers" (docs/domain.md section 3): the values of a confirmed day or of any day in an approved
 /// week. Imports without overwrite_approved must spare them, so this is the one definition they use.
 /// </summary>
 public static class ApprovedNumbers

@@ -8,7 +8,7 @@ using Pos.Grpc.Host.Infrastructure.Validation;
 namespace Pos.Grpc.Host.Features.WeeklyBalance;
 
 /// <summary>
-/// The rules of confirmation and approval (design.md section 3): a day is confirmed per register once it
+/// The rules of confirmation and approval (docs/domain.md section 3): a day is confirmed per register once it
 /// has ended and every mandatory field has a value; a week is approved per register once all seven days are
 /// confirmed; a day of an approved week cannot be reopened.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace Pos.Grpc.Host.Infrastructure.Auth;
 
-/// <summary>The roles a token can carry (design.md section 6).</summary>
+/// <summary>The roles a token can carry (docs/domain.md section 7).</summary>
 public static class PosRoles
 {
     public const string Supervisor = "supervisor";

@@ -54,7 +54,7 @@ public sealed record PlannedField(long FieldId, string Name, PosFieldType Type, 
 public sealed record PlannedShop(long ShopId, string TimeZone, decimal Tax1Rate, long[] RegisterIds);
 
 /// <summary>
-/// Sets a client up through the public RPCs only, the way design.md section 1 steps 1-4 describe it, and runs
+/// Sets a client up through the public RPCs only, the way docs/domain.md section 1, steps 1-4, describe it, and runs
 /// imports through StartImport and WatchImportJob. Sales go into the simulator through its admin API.
 /// </summary>
 public sealed class EndToEndClient(EndToEndImportFixture host, long clientId)
@@ -94,7 +94,7 @@ public sealed class EndToEndClient(EndToEndImportFixture host, long clientId)
     }
 
     /// <summary>
-    /// Steps 1-4 of design.md section 1 for a fresh client: settings (multi registers, POS import with Lightspeed,
+    /// Steps 1-4 of docs/domain.md section 1 for a fresh client: settings (multi registers, POS import with Lightspeed,
     /// auto-confirm at 05:00, the tax setting), departments with their Lightspeed ids, fields mapped, and the
     /// connection authorised in the simulator's consent page and activated by an integration contact.
     /// </summary>

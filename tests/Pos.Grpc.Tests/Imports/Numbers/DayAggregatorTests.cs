@@ -7,7 +7,7 @@ using static Pos.Grpc.Tests.Imports.Numbers.TestSales;
 namespace Pos.Grpc.Tests.Imports.Numbers;
 
 /// <summary>
-/// design.md section 4 rule by rule, on a fixed set of sales whose numbers are worked out by hand below.
+/// docs/domain.md section 5 rule by rule, on a fixed set of sales whose numbers are worked out by hand below.
 /// Wednesday 2026-06-10 in Copenhagen is CEST (UTC+02:00): local 10:xx is the interval starting 08:00Z.
 /// Registers: "101" feeds register 1, "102" feeds register 2.
 /// </summary>

@@ -3,7 +3,7 @@ using Pos.Grpc.Host.Domain;
 namespace Pos.Grpc.Host.Features.Imports.Numbers;
 
 /// <summary>
-/// Turns one department-day's sales into its numbers, exactly as design.md section 4 defines them.
+/// Turns one department-day's sales into its numbers, exactly as docs/domain.md section 5 defines them.
 /// Sales are added one at a time (<see cref="Add"/>) so a streamed fetch is aggregated on the fly:
 /// memory is one small array per day, however many sales it has. Pure: no I/O, no clock.
 /// </summary>

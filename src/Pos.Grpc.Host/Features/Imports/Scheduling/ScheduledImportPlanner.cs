@@ -16,7 +16,7 @@ using Pos.Grpc.Host.Infrastructure.Persistence.Locks;
 namespace Pos.Grpc.Host.Features.Imports.Scheduling;
 
 /// <summary>
-/// The daily import (design.md section 7): once the schedule's 02:00 has passed on a Copenhagen day, every client
+/// The daily import (docs/domain.md section 9): once the schedule's 02:00 has passed on a Copenhagen day, every client
 /// with POS import enabled and an ACTIVE connection gets ONE scheduled job for that day. It is safe to run any
 /// number of times on any number of instances: the unique (client_id, scheduled_for) key, checked under the
 /// client's lock, lets only the first create the job. That is also how a missed 02:00 is caught up: the

@@ -12,7 +12,7 @@ using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 namespace Pos.Grpc.Host.Features.WeeklyBalance.AutoConfirm;
 
 /// <summary>
-/// Auto-confirm (design.md section 7). Once a day per client, as soon as its confirm_days_at has passed in its
+/// Auto-confirm (docs/domain.md section 3). Once a day per client, as soon as its confirm_days_at has passed in its
 /// own time zone, the finished days of the trailing window (yesterday and the
 /// <see cref="ImportScheduleOptions.TrailingDays"/> days before it, in each department's zone) are confirmed per
 /// register when their import completed and every mandatory field has a value. Every other open register day

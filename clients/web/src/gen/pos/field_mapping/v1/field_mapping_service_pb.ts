@@ -414,7 +414,7 @@ export const GetMappingReportResponseSchema: GenMessage<GetMappingReportResponse
   messageDesc(file_pos_field_mapping_v1_field_mapping_service, 11);
 
 /**
- * PosFieldType is a number the POS provides (design.md section 4 defines each).
+ * PosFieldType is a number the POS provides (docs/domain.md sections 5 and 6 define each).
  *
  * @generated from enum pos.field_mapping.v1.PosFieldType
  */
