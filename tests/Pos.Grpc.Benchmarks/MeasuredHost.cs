@@ -78,6 +78,8 @@ public sealed class MeasuredHost : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             [PosHostFixture.RateLimitPermitsPerPeriod] = PosHostFixture.RateLimitOutOfReach,
             [PosHostFixture.RateLimitBurst] = PosHostFixture.RateLimitOutOfReach,
+            [PosHostFixture.StreamLimitPerCaller] = PosHostFixture.RateLimitOutOfReach,
+            [PosHostFixture.StreamLimitTotal] = PosHostFixture.RateLimitOutOfReach,
         };
         // BENCH_HOST_X=v in this process's environment becomes X=v in the host's (e.g. BENCH_HOST_DOTNET_PerfMapEnabled=1 for perf).
         var environment = new Dictionary<string, string>();

@@ -22,6 +22,10 @@ public static class GrpcExtensions
             .Validate(o => o.PermitsPerPeriod > 0 && o.Burst > 0 && o.Period > TimeSpan.Zero, "RateLimit:PermitsPerPeriod, RateLimit:Period and RateLimit:Burst must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<CallerRateLimiter>();
+        builder.Services.AddOptions<StreamLimitOptions>().BindConfiguration(StreamLimitOptions.Section)
+            .Validate(o => o.PerCaller > 0 && o.Total > 0, "RateLimit:Streams:PerCaller and RateLimit:Streams:Total must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<OpenStreamLimiter>();
         builder.Services.AddOptions<RefusalLogOptions>().BindConfiguration(RefusalLogOptions.Section)
             .Validate(o => o.LogInterval > TimeSpan.Zero && o.MaxCallers > 0, "Refusals:LogInterval and Refusals:MaxCallers must be positive.")
             .ValidateOnStart();

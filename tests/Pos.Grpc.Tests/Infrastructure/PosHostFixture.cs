@@ -117,14 +117,19 @@ public class PosHostFixture : IAsyncLifetime
         ["Logging:Console:FormatterName"] = "simple",
         [RateLimitPermitsPerPeriod] = RateLimitOutOfReach,
         [RateLimitBurst] = RateLimitOutOfReach,
+        [StreamLimitPerCaller] = RateLimitOutOfReach,
+        [StreamLimitTotal] = RateLimitOutOfReach,
     };
 
     public const string RateLimitPermitsPerPeriod = "RateLimit:PermitsPerPeriod";
     public const string RateLimitBurst = "RateLimit:Burst";
+    public const string StreamLimitPerCaller = "RateLimit:Streams:PerCaller";
+    public const string StreamLimitTotal = "RateLimit:Streams:Total";
 
     /// <summary>
     /// Tests and benchmarks call far faster than any real caller: they measure the service, not the per-caller limit,
-    /// so its bucket is set out of reach (it still runs on every call). CallerRateLimitTests start a host with a small one.
+    /// so its bucket (and the open-stream limits) are set out of reach (they still run on every call). CallerRateLimitTests
+    /// and the Security tests start hosts with small ones.
     /// </summary>
     public const string RateLimitOutOfReach = "1000000";
 

@@ -8,7 +8,7 @@ using Pos.Grpc.Tests.Infrastructure;
 namespace Pos.Grpc.Tests.Security;
 
 /// <summary>A host plus fresh targets (client, department, mapped field) seeded straight into its database.</summary>
-public sealed class SecurityFixture : PosHostFixture
+public class SecurityFixture : PosHostFixture
 {
     private long _next = 10;
 

@@ -127,9 +127,13 @@ public sealed class ErrorMappingInterceptor(RefusalLog refusals, ILogger<ErrorMa
             PermissionDeniedException => (Code.PermissionDenied, null),
             UnavailableException => (Code.Unavailable, null),
             RateLimitedException e => (Code.ResourceExhausted, Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(e.RetryAfter) })),
+            TooManyStreamsException e => (Code.ResourceExhausted, Any.Pack(new QuotaFailure
+            {
+                Violations = { new QuotaFailure.Types.Violation { Subject = $"open_streams/{e.Scope}", Description = $"at most {e.Limit} open streams per {e.Scope}" } },
+            })),
             _ => (Code.Internal, (Any?)null),
         };
-        var status = Status(code, exception.Reason, exception.Message);
+        var status = Status(code, exception.Reason, exception.Message, exception.Metadata);
         if (detail is not null) status.Details.Add(detail);
         return status;
     }
@@ -142,10 +146,10 @@ public sealed class ErrorMappingInterceptor(RefusalLog refusals, ILogger<ErrorMa
 
     private static string Cap(string text) => text.Length <= MaxTextLength ? text : text[..MaxTextLength] + "…";
 
-    internal static Google.Rpc.Status Status(Code code, string reason, string message) => new()
+    internal static Google.Rpc.Status Status(Code code, string reason, string message, IReadOnlyDictionary<string, string>? metadata = null) => new()
     {
         Code = (int)code,
         Message = Cap(message),
-        Details = { Any.Pack(new ErrorInfo { Reason = reason, Domain = ErrorDomain }) },
+        Details = { Any.Pack(new ErrorInfo { Reason = reason, Domain = ErrorDomain, Metadata = { metadata?.ToDictionary() ?? [] } }) },
     };
 }

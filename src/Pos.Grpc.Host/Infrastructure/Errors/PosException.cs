@@ -7,6 +7,9 @@ namespace Pos.Grpc.Host.Infrastructure.Errors;
 public abstract class PosException(string reason, string message) : Exception(message)
 {
     public string Reason { get; } = reason;
+
+    /// <summary>Facts a client can act on without parsing the message, carried in ErrorInfo's metadata.</summary>
+    public virtual IReadOnlyDictionary<string, string> Metadata => new Dictionary<string, string>();
 }
 
 /// <summary>INVALID_ARGUMENT: the request itself is malformed; every bad field is named.</summary>
@@ -68,4 +71,18 @@ public sealed class RateLimitedException(TimeSpan retryAfter)
     : PosException("RATE_LIMITED", $"Too many calls from this caller; retry in {Math.Ceiling(retryAfter.TotalSeconds):0} s.")
 {
     public TimeSpan RetryAfter { get; } = retryAfter;
+}
+
+/// <summary>RESOURCE_EXHAUSTED: no more streams may be open at once, for this caller or for the whole instance.</summary>
+/// <param name="scope">"caller" or "instance": whose limit was reached.</param>
+public sealed class TooManyStreamsException(string scope, int limit)
+    : PosException("TOO_MANY_STREAMS", $"Too many open streams: at most {limit} per {scope}. Close one before opening another.")
+{
+    public string Scope { get; } = scope;
+    public int Limit { get; } = limit;
+
+    public override IReadOnlyDictionary<string, string> Metadata => new Dictionary<string, string>
+    {
+        ["scope"] = Scope, ["limit"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }

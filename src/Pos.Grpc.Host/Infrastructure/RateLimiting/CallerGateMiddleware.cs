@@ -8,9 +8,10 @@ namespace Pos.Grpc.Host.Infrastructure.RateLimiting;
 /// <summary>
 /// Every gRPC call (unary, or the opening of any kind of stream) passes its caller's <see cref="CallerRateLimiter"/>
 /// before any work, even before its request message is read: a caller over its rate is answered RESOURCE_EXHAUSTED
-/// at once, whatever it sent, so a flood of malformed messages costs no more than a flood of good ones.
+/// at once, whatever it sent, so a flood of malformed messages costs no more than a flood of good ones. A stream also
+/// needs a slot of <see cref="OpenStreamLimiter"/> for as long as it is open.
 /// </summary>
-public sealed class CallerGateMiddleware(RequestDelegate next, CallerRateLimiter limiter, RefusalLog refusals)
+public sealed class CallerGateMiddleware(RequestDelegate next, CallerRateLimiter limiter, OpenStreamLimiter streams, RefusalLog refusals)
 {
     /// <summary>
     /// Not counted: it needs no token, so its callers are told apart only by address, and a flood from one address
@@ -20,16 +21,42 @@ public sealed class CallerGateMiddleware(RequestDelegate next, CallerRateLimiter
     /// </summary>
     public const string HealthCheck = "/grpc.health.v1.Health/Check";
 
-    public Task InvokeAsync(HttpContext http)
+    public async Task InvokeAsync(HttpContext http)
     {
         if (http.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is not { } grpc || grpc.Method.FullName == HealthCheck)
-            return next(http);
+        {
+            await next(http);
+            return;
+        }
         var caller = CallerKeys.Of(http);
-        if (limiter.TryAdmit(caller, out var retryAfter)) return next(http);
+        if (!limiter.TryAdmit(caller, out var retryAfter))
+        {
+            Refuse(http, caller, grpc, new RateLimitedException(retryAfter));
+            return;
+        }
+        if (grpc.Method.Type == MethodType.Unary)
+        {
+            await next(http);
+            return;
+        }
+        if (streams.TryOpen(caller) is { } tooMany)
+        {
+            Refuse(http, caller, grpc, tooMany);
+            return;
+        }
+        try
+        {
+            await next(http);
+        }
+        finally
+        {
+            streams.Close(caller);
+        }
+    }
 
-        var refusal = new RateLimitedException(retryAfter);
+    private void Refuse(HttpContext http, string caller, GrpcMethodMetadata grpc, PosException refusal)
+    {
         HeadersOnlyAnswer.Write(http.Response, refusal);
         refusals.Record(caller, grpc.Method.FullName, StatusCode.ResourceExhausted, refusal.Reason, refusal.Message);
-        return Task.CompletedTask;
     }
 }
