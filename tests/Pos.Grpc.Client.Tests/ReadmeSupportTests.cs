@@ -13,7 +13,7 @@ public sealed class ReadmeSupportTests(DevelopmentTokensHostFixture host) : ICla
     [Fact]
     public async Task SupportBlock_RunsAsPrinted_EveryCommandAnswers()
     {
-        // A finished job of client 1 to watch: the stream sends its snapshot and ends.
+        // A finished job of client 1, the most recent, which the block finds and watches: the stream sends its snapshot and ends.
         var jobId = Guid.NewGuid();
         await using (var db = host.NewDbContext())
         {
@@ -29,7 +29,6 @@ public sealed class ReadmeSupportTests(DevelopmentTokensHostFixture host) : ICla
             set +e
             # Report the line of each failing command of the block; the test maps it back to the command.
             trap '[ -n "${FUNCNAME[0]:-}" ] || echo "FAILED LINE: $LINENO" >&2' ERR
-            JOB_ID={{jobId}}
             {{ReadmeWalkthroughTests.WalkthroughBlock("support")}}
             """;
 

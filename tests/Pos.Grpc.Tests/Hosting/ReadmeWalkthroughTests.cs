@@ -135,4 +135,28 @@ public sealed class ReadmeWalkthroughTests(DevelopmentTokensHostFixture host) : 
         Assert.Contains("\"localStart\"", output);
         Assert.True(await db.DayValues.Where(v => v.DepartmentId == 10 && v.FieldId == 5266).SumAsync(v => v.Value) > 0);
     }
+
+    /// <summary>
+    /// The bad-request example through the buf curl shim (what most readers have): it exits with buf's code 24 and
+    /// prints the JSON status the README shows, naming the field; client 1's settings are not changed.
+    /// </summary>
+    [Fact]
+    public async Task BadRequestExample_ThroughTheShim_PrintsWhatTheReadmeShows_AndChangesNothing()
+    {
+        var variables = string.Join("\n", WalkthroughBlock("configuration").Split('\n').Where(line => line.StartsWith("HOST_DLL=") || line.StartsWith("SUPERVISOR=")));
+        await using (var db = host.NewDbContext())
+            Assert.DoesNotContain(await db.GeneralSettings.Where(g => g.ClientId == 1).Select(g => g.TimeZone).ToListAsync(), zone => zone == "Mars/Base");
+
+        var (exitCode, output) = await RunBashAsync($"export POS_FORCE_BUF_CURL=1\nsource scripts/grpcurl-via-buf.sh\n{variables}\nset +e\n" +
+                                                    WalkthroughBlock("bad-request") + "echo \"exit code $?\"\n");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("exit code 24", output);
+        Assert.Contains("\"code\": \"invalid_argument\"", output);
+        Assert.Contains("\"message\": \"The request has invalid fields: settings.time_zone: 'Mars/Base' is not an IANA time zone such as \\\"Europe/Copenhagen\\\"\"", output);
+        Assert.Contains("\"type\": \"google.rpc.BadRequest\"", output);
+        Assert.Contains("\"type\": \"google.rpc.ErrorInfo\"", output);
+        await using (var db = host.NewDbContext())
+            Assert.DoesNotContain(await db.GeneralSettings.Where(g => g.ClientId == 1).Select(g => g.TimeZone).ToListAsync(), zone => zone == "Mars/Base");
+    }
 }
