@@ -28,154 +28,35 @@ public sealed class ImportPageEndToEndFixture : LightspeedSandboxFixture
         settings["Imports:Watch:MinUpdateInterval"] = "00:00:00.100";
         return settings;
     }
-}
 
-/// <summary>
-/// The Import POS page end to end in headless Chromium: a client set up through the public RPCs only (settings,
-/// department with two registers, mapped fields, Lightspeed authorised in the simulator and activated by an
-/// integration contact), then the page starts an import, its progress bar advances to done, and what the page
-/// shows is what GetImportJob and GetWeeklyBalance answer. Writes the screenshots of docs/screenshots when
-/// POS_SCREENSHOT_DIR is set (e.g. POS_SCREENSHOT_DIR=$PWD/docs/screenshots).
-/// </summary>
-public sealed class ImportPageEndToEndTests(ImportPageEndToEndFixture host) : IClassFixture<ImportPageEndToEndFixture>
-{
-    private const long ClientId = 1;
-    private const long DepartmentId = 10;
-    private const string DepartmentName = "Copenhagen Store";
-    private const long GrossSalesField = 5266;
-    private const long TransactionsField = 5267;
-    private const long VisitorsField = 5268;
-    private static readonly string[] TerminalNumbers = ["1", "2"];
-    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-GB");
+    public const long ClientId = 1;
+    public const long DepartmentId = 10;
+    public const string DepartmentName = "Copenhagen Store";
+    public const long GrossSalesField = 5266;
+    public const long TransactionsField = 5267;
+    public const long VisitorsField = 5268;
+    public static readonly string[] TerminalNumbers = ["1", "2"];
+    public static readonly string SupervisorToken = Supervisor(ClientId);
 
-    private static readonly string Supervisor = PosHostFixture.Supervisor(ClientId);
+    /// <summary>A Friday to the following Tuesday, all in the past: five days over two ISO weeks.</summary>
+    public static readonly DateOnly Until = LastTuesdayBefore(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-2));
+    public static readonly DateOnly From = Until.AddDays(-4);
 
-    [Fact]
-    public async Task ImportPage_StartsAnImport_ProgressReachesDone_AndTheNumbersMatchTheService()
+    private Task? _clientSetUp;
+
+    /// <summary>The client every test imports for, set up once through the public RPCs (the first test to ask does it).</summary>
+    public Task ClientReadyAsync() => _clientSetUp ??= SetUpClientAsync();
+
+    private static DateOnly LastTuesdayBefore(DateOnly day)
     {
-        // A Friday to the following Tuesday, all in the past: five days over two ISO weeks.
-        var until = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-2);
-        while (until.DayOfWeek != DayOfWeek.Tuesday) until = until.AddDays(-1);
-        var from = until.AddDays(-4);
-        var days = Enumerable.Range(0, 5).Select(from.AddDays).ToList();
-
-        await SetUpClientAsync();
-        // Register 1's first day is confirmed: its numbers are approved, and the page's "overwrite" replaces them.
-        await host.Client<WeeklyBalanceService.WeeklyBalanceServiceClient>(Supervisor)
-            .ConfirmDayAsync(new() { DepartmentId = DepartmentId, RegisterNumber = 1, Date = Wire(from) });
-
-        // Every Lightspeed request now takes 1.5 s, so the import lasts long enough to be seen part-way.
-        await host.SetFaultsAsync(LightspeedSandboxFixture.CopenhagenAccount, new { delayMs = 1500 });
-        JsonElement page;
-        try
-        {
-            await using var pageServer = await BuiltPage.ServeAsync();
-            var screenshots = Environment.GetEnvironmentVariable("POS_SCREENSHOT_DIR")
-                ?? Path.Combine(Path.GetTempPath(), $"import-pos-e2e-{Guid.NewGuid():N}");
-            var (exitCode, output) = await BuiltPage.RunNodeAsync(TimeSpan.FromMinutes(8), "e2e/import.mjs",
-                pageServer.Urls.First() + "/index.html", $"http://127.0.0.1:{host.GrpcWebPort}", Supervisor, ClientId.ToString(),
-                DepartmentName, Wire(from), Wire(until), screenshots);
-            Assert.True(exitCode == 0, output);
-            page = JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement;
-            foreach (var name in new[] { "before", "during", "after" })
-                Assert.True(File.Exists(Path.Combine(screenshots, $"import-pos-{name}.png")), $"no {name} screenshot");
-        }
-        finally
-        {
-            await host.SetFaultsAsync(LightspeedSandboxFixture.CopenhagenAccount, new { delayMs = 0 });
-        }
-
-        // The form: the token left the address bar; the department with its account and registers; ACTIVE.
-        Assert.DoesNotContain("token=", page.GetProperty("addressAfterLoad").GetString());
-        Assert.Contains("Lightspeed 120645 · 2 registers", page.GetProperty("departmentRow").GetString());
-        Assert.Matches("^Active .*\\(120645\\) Activated by ic-anna", page.GetProperty("connection").GetString());
-        Assert.Equal("Not started", page.GetProperty("stateBefore").GetString());
-
-        // During: running, part-way, cancellable, no second start; the bar only ever grew, and ended full.
-        var during = page.GetProperty("during");
-        Assert.InRange(during.GetProperty("percent").GetInt32(), 1, 99);
-        Assert.True(during.GetProperty("cancelVisible").GetBoolean());
-        Assert.True(during.GetProperty("startDisabled").GetBoolean());
-        Assert.StartsWith($"{Wire(from)} to {Wire(until)} · overwriting approved numbers", during.GetProperty("summary").GetString());
-        var percents = page.GetProperty("percents").EnumerateArray().Select(p => p.GetInt32()).ToList();
-        Assert.Equal(percents.Order(), percents);
-        Assert.Contains(percents, p => p is > 0 and < 100);
-        Assert.Equal(100, percents[^1]);
-        Assert.Equal(100, page.GetProperty("percent").GetInt32());
-
-        // After: done, and the page's numbers are the service's.
-        Assert.Equal("Done", page.GetProperty("state").GetString());
-        var job = (await host.Client<ImportService.ImportServiceClient>(Supervisor)
-            .GetImportJobAsync(new() { JobId = page.GetProperty("jobId").GetString() })).Job;
-        Assert.Equal(ImportJobState.Succeeded, job.State);
-        Assert.Equal([DepartmentId], job.DepartmentIds);
-        Assert.Equal((Wire(from), Wire(until), true), (job.FromDate, job.UntilDate, job.OverwriteApproved));
-        var progress = job.Progress;
-        Assert.Equal(days.Count, progress.DepartmentDaysTotal);
-        Assert.Equal(days.Count, progress.DepartmentDaysDone);
-        Assert.Empty(progress.Errors);
-        Assert.True(progress.SalesRead > 0);
-        // Every day: two registers x two imported fields (visitors is mapped, but Lightspeed has no such number).
-        Assert.Equal(days.Count * TerminalNumbers.Length * 2, progress.ValuesWritten);
-        Assert.Equal(2, progress.ValuesOverwrittenApproved);
-        Assert.Equal(0, progress.ValuesSkippedApproved);
-        Assert.Equal(["POS_FIELD_TYPE_VISITORS"], progress.NotProvidedFieldTypes);
-
-        var counts = page.GetProperty("counts");
-        Assert.Equal($"{N(progress.DepartmentDaysDone)} / {N(progress.DepartmentDaysTotal)}", counts.GetProperty("Department-days").GetString());
-        Assert.Equal(N(progress.SalesRead), counts.GetProperty("Sales read").GetString());
-        Assert.Equal(N(progress.ValuesWritten), counts.GetProperty("Values written").GetString());
-        Assert.Equal(N(progress.ValuesSkippedApproved), counts.GetProperty("Approved values kept").GetString());
-        Assert.Equal(N(progress.ValuesOverwrittenApproved), counts.GetProperty("Approved values replaced").GetString());
-        Assert.Equal($"All {days.Count} department-days imported: {N(progress.ValuesWritten)} values written into the weekly balance.",
-            page.GetProperty("outcome").GetString());
-        var department = Assert.Single(page.GetProperty("departments").EnumerateArray());
-        Assert.Equal([DepartmentName, "Done", $"{days.Count} / {days.Count}", ""], department.EnumerateArray().Select(c => c.GetString()));
-        var progressDepartment = Assert.Single(progress.Departments);
-        Assert.Equal(DepartmentImportState.Done, progressDepartment.State);
-        Assert.Empty(page.GetProperty("problems").EnumerateArray());
-        Assert.Contains(page.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("Not provided by Lightspeed, left alone: Visitors."));
-        Assert.Contains($"{N(progress.RequestsMade)} requests to Lightspeed", page.GetProperty("summary").GetString() + page.GetProperty("meta").GetString());
-        Assert.True(page.GetProperty("startEnabledAfter").GetBoolean());
-        Assert.True(page.GetProperty("cancelHiddenAfter").GetBoolean());
-        Assert.Empty(page.GetProperty("consoleErrors").EnumerateArray());
-
-        // The weekly balance over gRPC: a value for every imported register-day and field, none outside the range.
-        var balances = host.Client<WeeklyBalanceService.WeeklyBalanceServiceClient>(Supervisor);
-        var valuesFound = 0;
-        decimal transactions = 0;
-        foreach (var week in days.Select(d => (Year: ISOWeek.GetYear(d.ToDateTime(TimeOnly.MinValue)), Week: ISOWeek.GetWeekOfYear(d.ToDateTime(TimeOnly.MinValue)))).Distinct())
-        {
-            var balance = (await balances.GetWeeklyBalanceAsync(new() { DepartmentId = DepartmentId, IsoYear = week.Year, IsoWeek = week.Week })).WeeklyBalance;
-            Assert.Equal(TerminalNumbers, balance.Registers.OrderBy(r => r.RegisterNumber).Select(r => r.PosTerminalNumber));
-            foreach (var register in balance.Registers)
-            {
-                foreach (var day in register.Days)
-                {
-                    var imported = days.Contains(DateOnly.ParseExact(day.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture));
-                    var gross = day.Fields.Single(f => f.FieldId == GrossSalesField);
-                    var count = day.Fields.Single(f => f.FieldId == TransactionsField);
-                    var visitors = day.Fields.Single(f => f.FieldId == VisitorsField);
-                    Assert.False(visitors.HasValue, $"visitors on {day.Date}");
-                    Assert.True(gross.HasValue == imported && count.HasValue == imported, $"register {register.RegisterNumber}, {day.Date}: imported {imported}");
-                    if (!imported) continue;
-                    valuesFound += 2;
-                    transactions += Decimal(count.Value);
-                    // Gross sales are split into hours: the hours add up to the day; transactions are not split.
-                    Assert.Equal(Decimal(gross.Value), gross.Intervals.Sum(i => Decimal(i.Value)));
-                    Assert.Empty(count.Intervals);
-                    Assert.Equal(register.RegisterNumber == 1 && day.Date == Wire(from), day.Confirmed);
-                }
-            }
-        }
-        Assert.Equal(progress.ValuesWritten, valuesFound);
-        Assert.InRange(transactions, 1, progress.SalesRead);
+        while (day.DayOfWeek != DayOfWeek.Tuesday) day = day.AddDays(-1);
+        return day;
     }
 
     /// <summary>Settings, department, fields and the Lightspeed connection, all through the public RPCs as the README walks through them.</summary>
     private async Task SetUpClientAsync()
     {
-        var settings = host.Client<SettingsService.SettingsServiceClient>(Supervisor);
+        var settings = Client<SettingsService.SettingsServiceClient>(SupervisorToken);
         await settings.UpdateGeneralSettingsAsync(new()
         {
             Settings = new GeneralSettings { ClientId = ClientId, MultiCashRegisters = true, TimeZone = "Europe/Copenhagen" },
@@ -187,16 +68,16 @@ public sealed class ImportPageEndToEndTests(ImportPageEndToEndFixture host) : IC
             UpdateMask = FieldMask.FromString("pos_import_enabled,pos_integration_service"),
         });
 
-        await host.Client<DepartmentService.DepartmentServiceClient>(PosHostFixture.Service())
+        await Client<DepartmentService.DepartmentServiceClient>(Service())
             .CreateDepartmentAsync(new() { Department = new() { DepartmentId = DepartmentId, ClientId = ClientId, Name = DepartmentName } });
-        await host.Client<DepartmentService.DepartmentServiceClient>(Supervisor).UpdateDepartmentAsync(new()
+        await Client<DepartmentService.DepartmentServiceClient>(SupervisorToken).UpdateDepartmentAsync(new()
         {
-            Department = new() { DepartmentId = DepartmentId, PosClientNumber = LightspeedSandboxFixture.CopenhagenAccount.ToString(), PosTerminalNumbers = { TerminalNumbers } },
+            Department = new() { DepartmentId = DepartmentId, PosClientNumber = CopenhagenAccount.ToString(CultureInfo.InvariantCulture), PosTerminalNumbers = { TerminalNumbers } },
             UpdateMask = FieldMask.FromString("pos_client_number,pos_terminal_numbers"),
         });
 
-        var service = host.Client<FieldMappingService.FieldMappingServiceClient>(PosHostFixture.Service());
-        var mapping = host.Client<FieldMappingService.FieldMappingServiceClient>(Supervisor);
+        var service = Client<FieldMappingService.FieldMappingServiceClient>(Service());
+        var mapping = Client<FieldMappingService.FieldMappingServiceClient>(SupervisorToken);
         foreach (var (id, name, code, type, split) in new[]
                  {
                      (GrossSalesField, "Gross sales", "GS", PosFieldType.GrossSales, true),
@@ -210,12 +91,177 @@ public sealed class ImportPageEndToEndTests(ImportPageEndToEndFixture host) : IC
 
         // Lightspeed: the supervisor asks for the URL, the merchant's browser consents in the simulator and comes
         // back to the host's callback; then SameSystem's integration contact activates the connection.
-        await host.ConnectLightspeedAsync(ClientId, LightspeedSandboxFixture.CopenhagenAccount, Supervisor, integrationContact: "ic-anna");
+        await ConnectLightspeedAsync(ClientId, CopenhagenAccount, SupervisorToken, integrationContact: "ic-anna");
+
+        // Register 1's first day is confirmed: its numbers are approved, and the page's "overwrite" replaces them.
+        await Client<WeeklyBalanceService.WeeklyBalanceServiceClient>(SupervisorToken)
+            .ConfirmDayAsync(new() { DepartmentId = DepartmentId, RegisterNumber = 1, Date = From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
+    }
+}
+
+/// <summary>
+/// The Import POS page end to end in headless Chromium, once in English and once in Danish: a client set up through
+/// the public RPCs only (settings, department with two registers, mapped fields, Lightspeed authorised in the
+/// simulator and activated by an integration contact), then the page starts an import, its progress bar advances to
+/// done, and what the page shows is what GetImportJob and GetWeeklyBalance answer, written the way the browser's
+/// locale writes numbers, dates and money. axe finds nothing serious before, during or after. Writes the screenshots
+/// of docs/screenshots when POS_SCREENSHOT_DIR is set (e.g. POS_SCREENSHOT_DIR=$PWD/docs/screenshots).
+/// </summary>
+public sealed class ImportPageEndToEndTests(ImportPageEndToEndFixture host) : IClassFixture<ImportPageEndToEndFixture>
+{
+    private const long DepartmentId = ImportPageEndToEndFixture.DepartmentId;
+    private static readonly string Supervisor = ImportPageEndToEndFixture.SupervisorToken;
+    private static readonly DateOnly From = ImportPageEndToEndFixture.From;
+    private static readonly DateOnly Until = ImportPageEndToEndFixture.Until;
+
+    [Theory]
+    [InlineData("en-GB", "import-pos")]
+    [InlineData("da-DK", "import-pos-da")]
+    public async Task ImportPage_StartsAnImport_ProgressReachesDone_AndTheNumbersMatchTheService(string locale, string screenshotPrefix)
+    {
+        var language = PageLanguage.Of(locale);
+        var texts = language.Texts;
+        var days = Enumerable.Range(0, 5).Select(From.AddDays).ToList();
+        await host.ClientReadyAsync();
+
+        // Every Lightspeed request now takes 1.5 s, so the import lasts long enough to be seen part-way.
+        await host.SetFaultsAsync(LightspeedSandboxFixture.CopenhagenAccount, new { delayMs = 1500 });
+        JsonElement page;
+        try
+        {
+            await using var pageServer = await BuiltPage.ServeAsync();
+            var screenshots = Environment.GetEnvironmentVariable("POS_SCREENSHOT_DIR")
+                ?? Path.Combine(Path.GetTempPath(), $"import-pos-e2e-{Guid.NewGuid():N}");
+            var (exitCode, output) = await BuiltPage.RunNodeAsync(TimeSpan.FromMinutes(8), "e2e/import.mjs",
+                pageServer.Urls.First() + "/index.html", $"http://127.0.0.1:{host.GrpcWebPort}", Supervisor,
+                ImportPageEndToEndFixture.ClientId.ToString(CultureInfo.InvariantCulture), ImportPageEndToEndFixture.DepartmentName,
+                Wire(From), Wire(Until), locale, screenshots, screenshotPrefix);
+            Assert.True(exitCode == 0, output);
+            page = JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement;
+            foreach (var name in new[] { "before", "during", "after" })
+                Assert.True(File.Exists(Path.Combine(screenshots, $"{screenshotPrefix}-{name}.png")), $"no {name} screenshot");
+        }
+        finally
+        {
+            await host.SetFaultsAsync(LightspeedSandboxFixture.CopenhagenAccount, new { delayMs = 0 });
+        }
+
+        // The page speaks the browser's language; axe finds nothing serious or critical at any stage.
+        Assert.Equal(language.Language, page.GetProperty("language").GetString());
+        foreach (var stage in new[] { "before", "during", "after" })
+            AxeResults.AssertNoSeriousViolations(page.GetProperty("accessibility").GetProperty(stage), $"{stage} the import ({locale})");
+
+        // The form: the token left the address bar; the department with its account and registers; ACTIVE.
+        Assert.DoesNotContain("token=", page.GetProperty("addressAfterLoad").GetString());
+        Assert.Contains(texts.Registers, page.GetProperty("departmentRow").GetString());
+        Assert.Matches($"^{texts.Active} .*\\(120645\\) {texts.ActivatedBy} ic-anna", page.GetProperty("connection").GetString());
+        Assert.Equal(texts.NotStarted, page.GetProperty("stateBefore").GetString());
+
+        // During: running, part-way, cancellable, no second start; the bar only ever grew, and ended full.
+        var during = page.GetProperty("during");
+        Assert.Equal(texts.Running, during.GetProperty("state").GetString());
+        Assert.InRange(during.GetProperty("percent").GetInt32(), 1, 99);
+        Assert.True(during.GetProperty("cancelVisible").GetBoolean());
+        Assert.True(during.GetProperty("startDisabled").GetBoolean());
+        // The range in the locale's dates: 24.11.2026 in Danish, 24/11/2026 in English.
+        Assert.StartsWith(string.Format(CultureInfo.InvariantCulture, texts.Range, language.Date(From), language.Date(Until)), during.GetProperty("summary").GetString());
+        var percents = page.GetProperty("percents").EnumerateArray().Select(p => p.GetInt32()).ToList();
+        Assert.Equal(percents.Order(), percents);
+        Assert.Contains(percents, p => p is > 0 and < 100);
+        Assert.Equal(100, percents[^1]);
+        Assert.Equal(100, page.GetProperty("percent").GetInt32());
+
+        // After: done, and the page's numbers are the service's.
+        Assert.Equal(texts.Done, page.GetProperty("state").GetString());
+        Assert.Equal("SUCCEEDED", page.GetProperty("stateName").GetString());
+        var job = (await host.Client<ImportService.ImportServiceClient>(Supervisor)
+            .GetImportJobAsync(new() { JobId = page.GetProperty("jobId").GetString() })).Job;
+        Assert.Equal(ImportJobState.Succeeded, job.State);
+        Assert.Equal([DepartmentId], job.DepartmentIds);
+        Assert.Equal((Wire(From), Wire(Until), true), (job.FromDate, job.UntilDate, job.OverwriteApproved));
+        var progress = job.Progress;
+        Assert.Equal(days.Count, progress.DepartmentDaysTotal);
+        Assert.Equal(days.Count, progress.DepartmentDaysDone);
+        Assert.Empty(progress.Errors);
+        Assert.True(progress.SalesRead > 0);
+        // Every day: two registers x two imported fields (visitors is mapped, but Lightspeed has no such number).
+        Assert.Equal(days.Count * ImportPageEndToEndFixture.TerminalNumbers.Length * 2, progress.ValuesWritten);
+        Assert.Equal(2, progress.ValuesOverwrittenApproved);
+        Assert.Equal(0, progress.ValuesSkippedApproved);
+        Assert.Equal(["POS_FIELD_TYPE_VISITORS"], progress.NotProvidedFieldTypes);
+
+        var counts = Pairs(page.GetProperty("counts"));
+        Assert.Equal($"{language.Integer(progress.DepartmentDaysDone)} / {language.Integer(progress.DepartmentDaysTotal)}", counts["departmentDays"]);
+        Assert.Equal(language.Integer(progress.SalesRead), counts["salesRead"]);
+        Assert.Equal(language.Integer(progress.ValuesWritten), counts["valuesWritten"]);
+        Assert.Equal(language.Integer(progress.ValuesSkippedApproved), counts["approvedKept"]);
+        Assert.Equal(language.Integer(progress.ValuesOverwrittenApproved), counts["approvedReplaced"]);
+        var outcome = string.Format(CultureInfo.InvariantCulture, texts.AllImported, days.Count, language.Integer(progress.ValuesWritten));
+        Assert.Equal(outcome, page.GetProperty("outcome").GetString());
+        var department = Assert.Single(page.GetProperty("departments").EnumerateArray());
+        Assert.Equal([ImportPageEndToEndFixture.DepartmentName, texts.DepartmentDone, $"{days.Count} / {days.Count}", ""], department.EnumerateArray().Select(c => c.GetString()));
+        var progressDepartment = Assert.Single(progress.Departments);
+        Assert.Equal(DepartmentImportState.Done, progressDepartment.State);
+        Assert.Empty(page.GetProperty("problems").EnumerateArray());
+        Assert.Contains(page.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains(texts.VisitorsNotProvided));
+        Assert.Contains(string.Format(CultureInfo.InvariantCulture, texts.Requests, language.Integer(progress.RequestsMade)),
+            page.GetProperty("summary").GetString() + page.GetProperty("meta").GetString());
+        Assert.True(page.GetProperty("startEnabledAfter").GetBoolean());
+        Assert.True(page.GetProperty("cancelHiddenAfter").GetBoolean());
+        Assert.Empty(page.GetProperty("consoleErrors").EnumerateArray());
+
+        // The live region: the progress panel, redrawn on every message, is none; the announcer said each sentence once
+        // (queued, the quarters while running, the outcome last), not once per message or heartbeat.
+        Assert.Equal(["connections", "announcer"], page.GetProperty("liveRegions").EnumerateArray().Select(r => r.GetString()));
+        var announced = page.GetProperty("announced").EnumerateArray().Select(a => a.GetString()!).Where(a => a != "").ToList();
+        Assert.Equal(outcome, announced[^1]);
+        Assert.Equal(announced.Distinct(), announced);
+        Assert.InRange(announced.Count, 2, 7);
+
+        // The weekly balance over gRPC: a value for every imported register-day and field, none outside the range.
+        var balances = host.Client<WeeklyBalanceService.WeeklyBalanceServiceClient>(Supervisor);
+        var valuesFound = 0;
+        decimal grossSales = 0, transactions = 0;
+        foreach (var week in days.Select(d => (Year: ISOWeek.GetYear(d.ToDateTime(TimeOnly.MinValue)), Week: ISOWeek.GetWeekOfYear(d.ToDateTime(TimeOnly.MinValue)))).Distinct())
+        {
+            var balance = (await balances.GetWeeklyBalanceAsync(new() { DepartmentId = DepartmentId, IsoYear = week.Year, IsoWeek = week.Week })).WeeklyBalance;
+            Assert.Equal(ImportPageEndToEndFixture.TerminalNumbers, balance.Registers.OrderBy(r => r.RegisterNumber).Select(r => r.PosTerminalNumber));
+            foreach (var register in balance.Registers)
+            {
+                foreach (var day in register.Days)
+                {
+                    var imported = days.Contains(DateOnly.ParseExact(day.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture));
+                    var gross = day.Fields.Single(f => f.FieldId == ImportPageEndToEndFixture.GrossSalesField);
+                    var count = day.Fields.Single(f => f.FieldId == ImportPageEndToEndFixture.TransactionsField);
+                    var visitors = day.Fields.Single(f => f.FieldId == ImportPageEndToEndFixture.VisitorsField);
+                    Assert.False(visitors.HasValue, $"visitors on {day.Date}");
+                    Assert.True(gross.HasValue == imported && count.HasValue == imported, $"register {register.RegisterNumber}, {day.Date}: imported {imported}");
+                    if (!imported) continue;
+                    valuesFound += 2;
+                    grossSales += Decimal(gross.Value);
+                    transactions += Decimal(count.Value);
+                    // Gross sales are split into hours: the hours add up to the day; transactions are not split.
+                    Assert.Equal(Decimal(gross.Value), gross.Intervals.Sum(i => Decimal(i.Value)));
+                    Assert.Empty(count.Intervals);
+                    Assert.Equal(register.RegisterNumber == 1 && day.Date == Wire(From), day.Confirmed);
+                }
+            }
+        }
+        Assert.Equal(progress.ValuesWritten, valuesFound);
+        Assert.InRange(transactions, 1, progress.SalesRead);
+
+        // The page's totals are the weekly balance's: gross sales as money (1.234,50 kr. in Danish), transactions as a number.
+        var totals = Pairs(page.GetProperty("totals"));
+        Assert.Equal(2, totals.Count);
+        Assert.Equal(language.Amount(grossSales), totals[ImportPageEndToEndFixture.GrossSalesField.ToString(CultureInfo.InvariantCulture)]);
+        Assert.Equal(language.Decimal(transactions), totals[ImportPageEndToEndFixture.TransactionsField.ToString(CultureInfo.InvariantCulture)]);
     }
 
-    private static string Wire(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    /// <summary>[key, label, value] triples of the page (counts by data-count, totals by data-field-id) as key -> value.</summary>
+    private static Dictionary<string, string> Pairs(JsonElement triples) =>
+        triples.EnumerateArray().ToDictionary(t => t[0].GetString()!, t => t[2].GetString()!);
 
-    private static string N(long value) => value.ToString("N0", English);
+    private static string Wire(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static decimal Decimal(string value) => decimal.Parse(value, NumberStyles.Number, CultureInfo.InvariantCulture);
 }

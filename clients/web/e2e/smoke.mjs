@@ -1,29 +1,19 @@
 // Headless-Chromium smoke test of the built Import POS page against a running host:
-//   node e2e/smoke.mjs PAGE_URL GRPC_WEB_URL TOKEN CLIENT_ID EXPECTED_DEPARTMENT SCREENSHOT.png
-// Opens the page, fills the connection settings panel, and waits until the client's departments are
-// listed and the Lightspeed connection status is rendered: the browser -> gRPC-Web -> host path, end to end;
-// then that Start with nothing chosen shows the server's refusal in plain words.
-// Prints one JSON line and exits 0 on success, 1 otherwise. Chromium comes from Debian (/usr/bin/chromium).
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
+//   node e2e/smoke.mjs PAGE_URL GRPC_WEB_URL TOKEN CLIENT_ID EXPECTED_DEPARTMENT LOCALE SCREENSHOT.png
+// Opens the page in a browser speaking LOCALE, fills the connection settings panel, and waits until the client's
+// departments are listed and the Lightspeed connection status is rendered: the browser -> gRPC-Web -> host path,
+// end to end; then that Start with nothing chosen shows the server's refusal next to the departments, the
+// checkboxes marked aria-invalid and described by the message. axe checks the page idle and with the refusal.
+// Prints one JSON line and exits 0 when the page got that far, 1 otherwise; the .NET test checks the rest.
+import { checkAccessibility, launch, text } from "./browser.mjs";
 
-const [pageUrl, grpcWebUrl, token, clientId, expectedDepartment, screenshot] = process.argv.slice(2);
-const userDataDir = mkdtempSync(join(tmpdir(), "pos-smoke-chromium-"));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  headless: true,
-  viewport: { width: 1280, height: 860 },
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run"],
-});
-const consoleErrors = [];
-let ok = false;
+const [pageUrl, grpcWebUrl, token, clientId, expectedDepartment, locale, screenshot] = process.argv.slice(2);
+const browser = await launch(locale, { width: 1280, height: 860 });
+const result = { ok: false, consoleErrors: browser.consoleErrors, accessibility: {} };
 try {
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+  const { page } = browser;
   await page.goto(pageUrl);
+  result.language = await page.getAttribute("html", "lang");
   // With no token saved, the page opens its settings panel by itself.
   await page.locator("#settings").waitFor({ state: "visible", timeout: 10000 });
   await page.fill("#host", grpcWebUrl);
@@ -34,24 +24,31 @@ try {
   await page.locator(".department-name", { hasText: expectedDepartment }).first().waitFor({ timeout: 15000 });
   const connection = page.locator("#connections .status-line").first();
   await connection.waitFor({ timeout: 15000 });
-  const connectionText = (await connection.textContent())?.trim() ?? "";
-  const departments = await page.locator(".department-name").allTextContents();
-  const state = (await page.locator("#state").textContent())?.trim();
+  result.connection = await text(connection);
+  result.departments = await page.locator(".department-name").allTextContents();
+  result.state = await text(page.locator("#state"));
+  result.stateName = await page.locator("#state").getAttribute("data-state");
+  result.accessibility.idle = await checkAccessibility(page);
   await page.screenshot({ path: screenshot, fullPage: true });
 
-  // Start with no department chosen: whatever the server answers (UNIMPLEMENTED until the import service
-  // lands, then INVALID_ARGUMENT naming department_ids), the page must say it in words near the form.
+  // Start with no department chosen: the server refuses (INVALID_ARGUMENT naming department_ids), and the page
+  // must say so in words next to the departments.
   await page.click("#start");
-  await page.locator("#form-error:not([hidden]), .field.invalid").first().waitFor({ timeout: 15000 });
-  const startError = (await page.locator("#import-form").innerText()).match(/(cannot be started|need fixing|department)[^\n]*/i)?.[0] ?? "";
+  await page.locator(".field.invalid").first().waitFor({ timeout: 15000 });
+  result.formError = await text(page.locator("#form-error"));
+  result.invalid = await page.locator("[aria-invalid=true]").evaluateAll((nodes) => nodes.map((n) => ({
+    id: n.id || n.getAttribute("name"),
+    describedBy: n.getAttribute("aria-describedby"),
+    message: (n.getAttribute("aria-describedby") ?? "").split(" ").map((id) => document.getElementById(id)?.textContent?.trim() ?? "").join(" | "),
+  })));
+  result.focused = await page.evaluate(() => document.activeElement?.getAttribute("aria-invalid"));
+  result.accessibility.refused = await checkAccessibility(page);
   if (process.env.POS_ERROR_SCREENSHOT_PATH) await page.screenshot({ path: process.env.POS_ERROR_SCREENSHOT_PATH, fullPage: true });
-
-  ok = departments.includes(expectedDepartment) && connectionText.length > 0 && state === "Not started" && startError !== "";
-  console.log(JSON.stringify({ ok, departments, connection: connectionText, state, startError, consoleErrors }));
+  result.ok = true;
 } catch (error) {
-  console.log(JSON.stringify({ ok: false, error: String(error), consoleErrors }));
+  result.error = String(error);
 } finally {
-  await context.close();
-  rmSync(userDataDir, { recursive: true, force: true });
+  await browser.close();
 }
-process.exit(ok ? 0 : 1);
+console.log(JSON.stringify(result));
+process.exit(result.ok ? 0 : 1);

@@ -5,11 +5,15 @@ import { anyPack, type Any } from "@bufbuild/protobuf/wkt";
 import { base64Encode } from "@bufbuild/protobuf/wire";
 import { describe, expect, it } from "vitest";
 import { Code, createPosClients, decodeStatusDetailsBin, describeError, errorLines, fieldLabel, reconnectDelayMs, type PlainError } from "../src/client";
+import { createI18n } from "../src/i18n";
 import { BadRequestSchema, ErrorInfoSchema, PreconditionFailureSchema, RetryInfoSchema } from "../src/gen/google/rpc/error_details_pb";
 import { StatusSchema } from "../src/gen/google/rpc/status_pb";
 import { ListDepartmentsResponseSchema } from "../src/gen/pos/departments/v1/department_service_pb";
 
 const encoder = new TextEncoder();
+const english = createI18n("en-GB");
+const danish = createI18n("da-DK");
+const inEnglish = (error: unknown) => describeError(error, english);
 
 function frame(flag: number, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(5 + data.length);
@@ -76,7 +80,7 @@ describe("describeError", () => {
     }));
     const clients = createPosClients("http://host", () => "t", { fetch });
 
-    const error = await clients.imports.startImport({ clientId: 1n }).then(() => null, describeError);
+    const error = await clients.imports.startImport({ clientId: 1n }).then(() => null, inEnglish);
 
     expect(error?.code).toBe(Code.InvalidArgument);
     expect(error?.reason).toBe("INVALID_ARGUMENT");
@@ -84,10 +88,10 @@ describe("describeError", () => {
       { field: "from_date", description: "must be a date like 2025-01-31" },
       { field: "department_ids", description: "pick at least one department" },
     ]);
-    expect(errorLines(error!, { from_date: "From" })).toEqual([
-      "Some of the entries need fixing.",
-      "From: must be a date like 2025-01-31",
-      "Department ids: pick at least one department",
+    expect(errorLines(error!, english)).toEqual([
+      { ours: "Some of the entries need fixing.", server: "" },
+      { ours: "From", server: "must be a date like 2025-01-31" },
+      { ours: "Departments", server: "pick at least one department" },
     ]);
   });
 
@@ -99,7 +103,7 @@ describe("describeError", () => {
     const { fetch } = fakeFetch(() => grpcWebResponse(null, { "grpc-status": "9", "grpc-message": "POS import is off.", "grpc-status-details-bin": details }));
     const clients = createPosClients("http://host", () => "t", { fetch });
 
-    const error = await clients.imports.startImport({ clientId: 1n }).then(() => null, describeError);
+    const error = await clients.imports.startImport({ clientId: 1n }).then(() => null, inEnglish);
 
     expect(error?.summary).toBe("This cannot be done yet.");
     expect(error?.preconditions).toEqual(["Turn on POS import in the general settings first."]);
@@ -110,9 +114,9 @@ describe("describeError", () => {
     const { fetch } = fakeFetch(() => grpcWebResponse(null, { "grpc-status": status, "grpc-message": "" }));
     const clients = createPosClients("http://host", () => "t", { fetch });
 
-    const unimplemented = await clients.lightspeedAuth.listConnections({ clientId: 1n }).then(() => null, describeError);
+    const unimplemented = await clients.lightspeedAuth.listConnections({ clientId: 1n }).then(() => null, inEnglish);
     status = "16";
-    const unauthenticated = await clients.settings.getGeneralSettings({ clientId: 1n }).then(() => null, describeError);
+    const unauthenticated = await clients.settings.getGeneralSettings({ clientId: 1n }).then(() => null, inEnglish);
 
     expect(unimplemented?.summary).toBe("This server does not offer this feature yet.");
     expect(unauthenticated?.summary).toMatch(/did not accept your token/);
@@ -125,11 +129,11 @@ describe("describeError", () => {
     const { fetch } = fakeFetch(() => grpcWebResponse(null, { "grpc-status": "8", "grpc-message": "Too many calls", "grpc-status-details-bin": details }));
     const clients = createPosClients("http://host", () => "t", { fetch });
 
-    const error = await clients.settings.getGeneralSettings({ clientId: 1n }).then(() => null, describeError);
+    const error = await clients.settings.getGeneralSettings({ clientId: 1n }).then(() => null, inEnglish);
 
     expect(error?.reason).toBe("RATE_LIMITED");
     expect(error?.retryAfterSeconds).toBe(1);
-    expect(error?.summary).toBe("Too many requests in a short time. Try again in 1 s.");
+    expect(error?.summary.replace(/\u00a0/g, " ")).toBe("Too many requests in a short time. Try again in 1 sec.");
   });
 
   it("re-opens a dropped watch after a growing delay, and after the rate limit's delay at least", () => {
@@ -145,10 +149,29 @@ describe("describeError", () => {
     expect(reconnectDelayMs(plain(Code.NotFound), 1)).toBeUndefined();
   });
 
+  it("says it in Danish: our summary and labels, the server's descriptions as sent", async () => {
+    const details = statusDetails(Code.InvalidArgument, "The request has invalid fields.",
+      anyPack(BadRequestSchema, create(BadRequestSchema, { fieldViolations: [{ field: "department_ids", description: "name at least one department" }] })));
+    let trailers: Record<string, string> = { "grpc-status": "3", "grpc-message": "invalid", "grpc-status-details-bin": details };
+    const { fetch } = fakeFetch(() => grpcWebResponse(null, trailers));
+    const clients = createPosClients("http://host", () => "t", { fetch });
+
+    const invalid = await clients.imports.startImport({ clientId: 1n }).then(() => null, (e) => describeError(e, danish));
+    trailers = { "grpc-status": "8", "grpc-message": "Too many calls", "grpc-status-details-bin": statusDetails(Code.ResourceExhausted, "Too many calls",
+      anyPack(RetryInfoSchema, create(RetryInfoSchema, { retryDelay: { seconds: 3n, nanos: 0 } }))) };
+    const limited = await clients.imports.startImport({ clientId: 1n }).then(() => null, (e) => describeError(e, danish));
+
+    expect(errorLines(invalid!, danish)).toEqual([
+      { ours: "Nogle af felterne skal rettes.", server: "" },
+      { ours: "Afdelinger", server: "name at least one department" },
+    ]);
+    expect(limited?.summary.replace(/\u00a0/g, " ")).toBe("For mange forespørgsler på kort tid. Vent 3 sek., og prøv igen.");
+  });
+
   it("says an unreachable server in plain words", async () => {
     const clients = createPosClients("http://host", () => "t", { fetch: (async () => { throw new TypeError("fetch failed"); }) as typeof globalThis.fetch });
 
-    const error = await clients.settings.getGeneralSettings({ clientId: 1n }).then(() => null, describeError);
+    const error = await clients.settings.getGeneralSettings({ clientId: 1n }).then(() => null, inEnglish);
 
     expect(error?.summary).toMatch(/cannot be reached/);
   });
@@ -162,7 +185,9 @@ describe("decodeStatusDetailsBin and fieldLabel", () => {
   });
 
   it("makes a label of a field path", () => {
-    expect(fieldLabel("settings.time_zone")).toBe("Time zone");
-    expect(fieldLabel("department_ids[2]")).toBe("Department ids");
+    expect(fieldLabel("settings.time_zone", english)).toBe("Time zone");
+    expect(fieldLabel("department_ids[2]", english)).toBe("Departments");
+    expect(fieldLabel("department_ids[2]", danish)).toBe("Afdelinger");
+    expect(fieldLabel("until_date", danish)).toBe("Til og med");
   });
 });

@@ -2,40 +2,53 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
 import {
-  formatDuration, formatEta, isTerminal, jobBadge, jobStateLabel, jobTimes, outcomeSentence, percentDone, posFieldTypeLabel, posTraffic,
-  progressCounts,
+  announcement, departmentStateLabel, formatEta, isTerminal, jobBadge, jobStateLabel, jobTimes, outcomeSentence, percentDone, posFieldTypeLabel,
+  posTraffic, progressCounts,
 } from "../src/client";
 import {
   DepartmentImportState, ImportJobSchema, ImportJobState, ImportProgressSchema,
 } from "../src/gen/pos/imports/v1/import_service_pb";
+import { createI18n } from "../src/i18n";
+
+const english = createI18n("en-GB");
+/** Intl keeps a number and its unit together with no-break spaces; compared here as plain spaces. */
+const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
+const danish = createI18n("da-DK");
 
 describe("import progress in plain words", () => {
   it("labels every job state", () => {
-    expect(jobStateLabel(ImportJobState.UNSPECIFIED)).toEqual({ label: "Not started", tone: "idle" });
-    expect(jobStateLabel(ImportJobState.RUNNING).tone).toBe("running");
-    expect(jobStateLabel(ImportJobState.SUCCEEDED)).toEqual({ label: "Done", tone: "done" });
-    expect(jobStateLabel(ImportJobState.FAILED).tone).toBe("failed");
-    expect(jobStateLabel(ImportJobState.CANCELLED).tone).toBe("cancelled");
+    expect(jobStateLabel(ImportJobState.UNSPECIFIED, english)).toEqual({ label: "Not started", tone: "idle" });
+    expect(jobStateLabel(ImportJobState.RUNNING, english).tone).toBe("running");
+    expect(jobStateLabel(ImportJobState.SUCCEEDED, english)).toEqual({ label: "Done", tone: "done" });
+    expect(jobStateLabel(ImportJobState.SUCCEEDED, danish)).toEqual({ label: "Færdig", tone: "done" });
+    expect(jobStateLabel(ImportJobState.FAILED, english).tone).toBe("failed");
+    expect(jobStateLabel(ImportJobState.CANCELLED, danish)).toEqual({ label: "Annulleret", tone: "cancelled" });
+    expect(departmentStateLabel(DepartmentImportState.RUNNING, danish)).toEqual({ label: "Importerer", tone: "running" });
     expect([ImportJobState.QUEUED, ImportJobState.RUNNING].some(isTerminal)).toBe(false);
   });
 
-  it("computes the percentage and the counts", () => {
-    const progress = create(ImportProgressSchema, { departmentDaysTotal: 30, departmentDaysDone: 10, salesRead: 12345n, valuesWritten: 678n });
+  it("computes the percentage and the counts, in the user's locale", () => {
+    const progress = create(ImportProgressSchema, { departmentDaysTotal: 3000, departmentDaysDone: 1000, salesRead: 12345n, valuesWritten: 678n });
     expect(percentDone(progress)).toBe(33);
     expect(percentDone(undefined)).toBe(0);
-    expect(progressCounts(progress)[0]).toEqual({ label: "Department-days", value: "10 / 30" });
-    expect(progressCounts(progress)[1]).toEqual({ label: "Sales read", value: "12,345" });
+    expect(progressCounts(progress, english)[0]).toEqual({ key: "departmentDays", label: "Department-days", value: "1,000 / 3,000" });
+    expect(progressCounts(progress, english)[1]).toEqual({ key: "salesRead", label: "Sales read", value: "12,345" });
+    expect(progressCounts(progress, danish)[0]).toEqual({ key: "departmentDays", label: "Afdelingsdage", value: "1.000 / 3.000" });
+    expect(progressCounts(progress, danish)[1]).toEqual({ key: "salesRead", label: "Salg læst", value: "12.345" });
   });
 
-  it("formats the ETA only while running", () => {
+  it("formats the ETA only while running, with the local clock", () => {
     const now = new Date("2025-03-01T10:00:00Z");
     const job = create(ImportJobSchema, {
       state: ImportJobState.RUNNING,
       progress: { estimatedEndTime: timestampFromDate(new Date("2025-03-01T10:05:00Z")) },
     });
-    expect(formatEta(job, now)).toMatch(/^about 5 min left \(until \d\d:\d\d\)$/);
+    expect(plain(formatEta(job, english, now))).toMatch(/^about 5 mins left \(until \d\d:\d\d\)$/);
+    expect(plain(formatEta(job, danish, now))).toMatch(/^ca\. 5 min\. tilbage \(til kl\. \d\d\.\d\d\)$/);
+    job.progress!.estimatedEndTime = timestampFromDate(new Date("2025-03-01T10:00:30Z"));
+    expect(formatEta(job, danish, now)).toMatch(/^under et minut tilbage/);
     job.state = ImportJobState.SUCCEEDED;
-    expect(formatEta(job, now)).toBe("");
+    expect(formatEta(job, english, now)).toBe("");
   });
 
   it("says how a job ended, and that a job with failed days is done with problems", () => {
@@ -43,26 +56,51 @@ describe("import progress in plain words", () => {
       state: ImportJobState.SUCCEEDED,
       progress: { departmentDaysTotal: 5, departmentDaysDone: 5, valuesWritten: 1234n },
     });
-    expect(jobBadge(job)).toEqual({ label: "Done", tone: "done" });
-    expect(outcomeSentence(job)).toBe("All 5 department-days imported: 1,234 values written into the weekly balance.");
+    expect(jobBadge(job, english)).toEqual({ label: "Done", tone: "done" });
+    expect(outcomeSentence(job, english)).toBe("All 5 department-days imported: 1,234 values written into the weekly balance.");
+    expect(outcomeSentence(job, danish)).toBe("Alle 5 afdelingsdage er importeret: 1.234 værdier skrevet i ugebalancen.");
 
     job.progress!.departmentDaysDone = 4;
     job.progress!.errors = [{ $typeName: "pos.imports.v1.ImportError", departmentId: 10n, date: "2026-03-02", reason: "X", message: "m" }];
-    expect(jobBadge(job)).toEqual({ label: "Done, with problems", tone: "warning" });
-    expect(outcomeSentence(job)).toBe("4 of 5 department-days imported; 1 department-day could not be imported (see the problems below).");
+    expect(jobBadge(job, english)).toEqual({ label: "Done, with problems", tone: "warning" });
+    expect(jobBadge(job, danish)).toEqual({ label: "Færdig, med problemer", tone: "warning" });
+    expect(outcomeSentence(job, english)).toBe("4 of 5 department-days imported; 1 department-day could not be imported (see the problems below).");
+    expect(outcomeSentence(job, danish)).toBe("4 af 5 afdelingsdage er importeret; 1 afdelingsdag kunne ikke importeres (se problemerne nedenfor).");
 
     job.progress!.errors = [];
     job.progress!.departments = [{ $typeName: "pos.imports.v1.DepartmentProgress", departmentId: 10n, state: DepartmentImportState.FAILED, daysDone: 0, daysTotal: 1, error: "e" }];
-    expect(jobBadge(job).tone).toBe("warning");
+    expect(jobBadge(job, english).tone).toBe("warning");
 
     job.state = ImportJobState.CANCELLED;
-    expect(outcomeSentence(job)).toBe("Cancelled after 4 of 5 department-days; what was imported stays.");
+    expect(outcomeSentence(job, english)).toBe("Cancelled after 4 of 5 department-days; what was imported stays.");
+    expect(outcomeSentence(job, danish)).toBe("Annulleret efter 4 af 5 afdelingsdage; det importerede bliver stående.");
     job.state = ImportJobState.FAILED;
-    expect(jobBadge(job)).toEqual({ label: "Failed", tone: "failed" });
-    expect(outcomeSentence(job)).toMatch(/^Nothing could be imported/);
+    expect(jobBadge(job, english)).toEqual({ label: "Failed", tone: "failed" });
+    expect(outcomeSentence(job, english)).toMatch(/^Nothing could be imported/);
     job.state = ImportJobState.RUNNING;
-    expect(outcomeSentence(job)).toBe("");
-    expect(jobBadge(undefined)).toEqual({ label: "Not started", tone: "idle" });
+    expect(outcomeSentence(job, english)).toBe("");
+    expect(jobBadge(undefined, english)).toEqual({ label: "Not started", tone: "idle" });
+    expect(jobBadge(undefined, danish)).toEqual({ label: "Ikke startet", tone: "idle" });
+  });
+
+  it("announces a running job in quarters, and the outcome when it ends", () => {
+    const job = create(ImportJobSchema, { state: ImportJobState.RUNNING, progress: { departmentDaysTotal: 8, departmentDaysDone: 1 } });
+    const said = [1, 2, 3, 5, 7].map((done) => {
+      job.progress!.departmentDaysDone = done;
+      return plain(announcement(job, english));
+    });
+    expect(said).toEqual([
+      "Import running: 0% of the department-days done.",
+      "Import running: 25% of the department-days done.",
+      "Import running: 25% of the department-days done.",
+      "Import running: 50% of the department-days done.",
+      "Import running: 75% of the department-days done.",
+    ]);
+    expect(plain(announcement(job, danish))).toBe("Importen kører: 75 % af afdelingsdagene er færdige.");
+    job.state = ImportJobState.SUCCEEDED;
+    job.progress!.departmentDaysDone = 8;
+    expect(announcement(job, english)).toBe(outcomeSentence(job, english));
+    expect(announcement(undefined, english)).toBe("");
   });
 
   it("tells who started a job, when it finished and how long it took", () => {
@@ -72,16 +110,19 @@ describe("import progress in plain words", () => {
       startTime: timestampFromDate(new Date("2025-03-01T10:00:00Z")),
       endTime: timestampFromDate(new Date("2025-03-01T10:03:05Z")),
     });
-    expect(jobTimes(job)).toMatch(/^Started \d\d:\d\d:\d\d by alice · finished \d\d:\d\d:\d\d \(3 min 05 s\)$/);
-    expect(formatDuration(14)).toBe("14 s");
-    expect(formatDuration(3725)).toBe("1 h 02 min");
+    expect(plain(jobTimes(job, english))).toMatch(/^Started \d\d:\d\d:\d\d by alice · finished \d\d:\d\d:\d\d \(3 mins 5 secs\)$/);
+    expect(plain(jobTimes(job, danish))).toMatch(/^Startet \d\d\.\d\d\.\d\d af alice · færdig \d\d\.\d\d\.\d\d \(3 min\. 5 sek\.\)$/);
   });
 
   it("names what Lightspeed was asked and what it does not provide", () => {
-    expect(posTraffic(create(ImportProgressSchema, { requestsMade: 1n }))).toBe("1 request to Lightspeed");
-    expect(posTraffic(create(ImportProgressSchema, { requestsMade: 1200n, rateLimitWaitMs: 65_000n })))
-      .toBe("1,200 requests to Lightspeed, 1 min 05 s waiting for its rate limit");
-    expect(posFieldTypeLabel("POS_FIELD_TYPE_VISITORS")).toBe("Visitors");
-    expect(posFieldTypeLabel("POS_FIELD_TYPE_RETURNED_GOODS")).toBe("Returned goods");
+    expect(posTraffic(create(ImportProgressSchema, { requestsMade: 1n }), english)).toBe("1 request to Lightspeed");
+    expect(plain(posTraffic(create(ImportProgressSchema, { requestsMade: 1200n, rateLimitWaitMs: 65_000n }), english)))
+      .toBe("1,200 requests to Lightspeed, 1 min 5 secs waiting for its rate limit");
+    expect(plain(posTraffic(create(ImportProgressSchema, { requestsMade: 1200n, rateLimitWaitMs: 65_000n }), danish)))
+      .toBe("1.200 forespørgsler til Lightspeed, 1 min. 5 sek. ventetid på dens hastighedsgrænse");
+    expect(posFieldTypeLabel("POS_FIELD_TYPE_VISITORS", english)).toBe("Visitors");
+    expect(posFieldTypeLabel("POS_FIELD_TYPE_VISITORS", danish)).toBe("Besøgende");
+    expect(posFieldTypeLabel("POS_FIELD_TYPE_RETURNED_GOODS", english)).toBe("Returned goods");
+    expect(posFieldTypeLabel("POS_FIELD_TYPE_FROM_THE_FUTURE", danish)).toBe("POS_FIELD_TYPE_FROM_THE_FUTURE");
   });
 });

@@ -1,7 +1,8 @@
-// Errors of Pos.Grpc in plain words. The host follows the Google error model: a status code, a short
-// English message and details in the grpc-status-details-bin trailer (google.rpc.Status), always an
+// Errors of Pos.Grpc in plain words, in the user's language. The host follows the Google error model: a status
+// code, a short English message and details in the grpc-status-details-bin trailer (google.rpc.Status), always an
 // ErrorInfo plus BadRequest (which fields are wrong), PreconditionFailure (what must happen first) or
-// RetryInfo (how long a caller over its rate limit must wait).
+// RetryInfo (how long a caller over its rate limit must wait). The summary is ours, from the catalogue; the
+// field and precondition descriptions are the server's own words (English).
 import { fromBinary } from "@bufbuild/protobuf";
 import { base64Decode } from "@bufbuild/protobuf/wire";
 import { Code, ConnectError } from "@connectrpc/connect";
@@ -13,6 +14,7 @@ import {
   RetryInfoSchema,
 } from "../gen/google/rpc/error_details_pb";
 import { StatusSchema, type Status } from "../gen/google/rpc/status_pb";
+import type { I18n } from "../i18n";
 
 /** One wrong field of a request: its proto path (e.g. "from_date") and why, in plain words. */
 export interface FieldProblem {
@@ -24,62 +26,45 @@ export interface FieldProblem {
 export interface PlainError {
   /** The gRPC status code, e.g. Code.InvalidArgument. */
   code: Code;
-  /** One sentence saying what happened and what to do. */
+  /** One sentence saying what happened and what to do, in the user's language. */
   summary: string;
   /** The server's own message (English, short), when it adds something. */
   serverMessage: string;
   /** ErrorInfo.reason, e.g. "POS_IMPORT_DISABLED"; empty when absent. */
   reason: string;
-  /** BadRequest field violations (INVALID_ARGUMENT). */
+  /** BadRequest field violations (INVALID_ARGUMENT), described in the server's words. */
   fields: FieldProblem[];
-  /** PreconditionFailure descriptions (FAILED_PRECONDITION), in plain words. */
+  /** PreconditionFailure descriptions (FAILED_PRECONDITION), in the server's plain words. */
   preconditions: string[];
   /** RetryInfo: seconds to wait before calling again (RESOURCE_EXHAUSTED); undefined when absent. */
   retryAfterSeconds?: number;
 }
-
-const summaries: Partial<Record<Code, string>> = {
-  [Code.InvalidArgument]: "Some of the entries need fixing.",
-  [Code.FailedPrecondition]: "This cannot be done yet.",
-  [Code.NotFound]: "It was not found. It may have been deleted, or it belongs to another client.",
-  [Code.AlreadyExists]: "It exists already.",
-  [Code.Aborted]: "Something changed in the meantime (or the same import is running already). Reload and try again.",
-  [Code.PermissionDenied]: "Your role is not allowed to do this.",
-  [Code.Unauthenticated]: "The server did not accept your token. Paste a fresh token in the connection settings.",
-  [Code.Unavailable]: "The server cannot be reached right now (it may be down or restarting). Try again in a minute.",
-  [Code.DeadlineExceeded]: "The server took too long to answer. Try again.",
-  [Code.Unimplemented]: "This server does not offer this feature yet.",
-  [Code.Canceled]: "The request was cancelled.",
-  [Code.ResourceExhausted]: "The server is busy. Try again in a minute.",
-  [Code.Internal]: "Something went wrong on the server. If it happens again, contact support.",
-  [Code.Unknown]: "Something went wrong. If it happens again, contact support.",
-};
 
 /** Decodes a grpc-status-details-bin value (base64, padded or not) into google.rpc.Status. */
 export function decodeStatusDetailsBin(value: string): Status {
   return fromBinary(StatusSchema, base64Decode(value));
 }
 
-/** Turns anything a call threw into a PlainError. */
-export function describeError(error: unknown): PlainError {
+/** Turns anything a call threw into a PlainError, its summary in the language of `i18n`. */
+export function describeError(error: unknown, { t }: I18n): PlainError {
   const e = ConnectError.from(error);
   const fields = e.findDetails(BadRequestSchema).flatMap((b) =>
     b.fieldViolations.map((v) => ({ field: v.field, description: v.description })));
   const preconditions = e.findDetails(PreconditionFailureSchema).flatMap((p) =>
     p.violations.map((v) => v.description || `${v.type} ${v.subject}`.trim()));
   const reason = e.findDetails(ErrorInfoSchema)[0]?.reason ?? "";
-  let summary = summaries[e.code] ?? "Something went wrong.";
+  let summary = t.errorSummaries[e.code] ?? t.somethingWentWrong;
   if (e.code === Code.NotFound) {
     const resource = e.findDetails(ResourceInfoSchema)[0];
-    if (resource) summary = `${friendlyResource(resource.resourceType)} ${resource.resourceName} was not found (or belongs to another client).`;
+    if (resource) summary = t.notFoundResource(t.resourceTypes[resource.resourceType] ?? words(resource.resourceType), resource.resourceName);
   }
   if (e.code === Code.Unknown && /fetch|network/i.test(e.rawMessage)) {
-    summary = "The server cannot be reached. Check the host address and that the server is running.";
+    summary = t.serverUnreachable;
   }
   const retryDelay = e.findDetails(RetryInfoSchema)[0]?.retryDelay;
   const retryAfterSeconds = retryDelay ? Math.max(1, Math.ceil(Number(retryDelay.seconds) + retryDelay.nanos / 1e9)) : undefined;
   if (e.code === Code.ResourceExhausted && retryAfterSeconds !== undefined) {
-    summary = `Too many requests in a short time. Try again in ${retryAfterSeconds} s.`;
+    summary = t.rateLimited(retryAfterSeconds);
   }
   return { code: e.code, summary, serverMessage: e.rawMessage, reason, fields, preconditions, retryAfterSeconds };
 }
@@ -99,26 +84,39 @@ export function reconnectDelayMs(error: PlainError, failures: number): number | 
   return Math.max(2000 * failures, (error.retryAfterSeconds ?? 0) * 1000);
 }
 
-/** The PlainError as lines of text: summary, then each field and precondition. */
-export function errorLines(error: PlainError, fieldLabels: Record<string, string> = {}): string[] {
-  const lines = [error.summary];
-  for (const f of error.fields) lines.push(`${fieldLabel(f.field, fieldLabels)}: ${f.description}`);
-  lines.push(...error.preconditions);
-  if (lines.length === 1 && error.serverMessage && error.code !== Code.Unimplemented) lines.push(`(${error.serverMessage})`);
+/**
+ * One line of an error as the page shows it: `ours` in the user's language (the summary, a field's label), `server`
+ * in the server's words (English: a field's or precondition's description), either may be empty.
+ */
+export interface ErrorLine {
+  ours: string;
+  server: string;
+}
+
+/** The PlainError as lines: the summary, then each field (labelled in the user's language) and precondition. */
+export function errorLines(error: PlainError, i18n: I18n): ErrorLine[] {
+  const lines: ErrorLine[] = [{ ours: error.summary, server: "" }];
+  for (const f of error.fields) lines.push({ ours: fieldLabel(f.field, i18n), server: f.description });
+  lines.push(...error.preconditions.map((p) => ({ ours: "", server: p })));
+  if (lines.length === 1 && error.serverMessage && error.code !== Code.Unimplemented) lines.push({ ours: "", server: error.serverMessage });
   return lines;
 }
 
-/** A readable label for a field path: the caller's label, else "from_date" -> "From date". */
-export function fieldLabel(field: string, labels: Record<string, string> = {}): string {
-  if (labels[field]) return labels[field];
-  const last = field.split(".").pop() ?? field;
-  const words = last.replace(/\[\d+\]$/, "").replace(/_/g, " ");
-  return words.charAt(0).toUpperCase() + words.slice(1);
+/** The field a violation names without its index: "department_ids[2]" -> "department_ids". */
+export function fieldPath(field: string): string {
+  return field.replace(/\[\d+\]$/, "");
 }
 
-function friendlyResource(type: string): string {
-  const name = type.split(".").pop() ?? type;
-  return name.replace(/([a-z])([A-Z])/g, "$1 $2");
+/** A readable label for a field path: the catalogue's label, else "settings.time_zone" -> "Time zone". */
+export function fieldLabel(field: string, { t }: I18n): string {
+  const path = fieldPath(field);
+  return t.fieldLabels[path] ?? words(path.split(".").pop() ?? path);
+}
+
+/** "time_zone" -> "Time zone", "weekly_balance_field" -> "Weekly balance field": a last resort for names the catalogue lacks. */
+function words(name: string): string {
+  const text = name.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/_/g, " ").toLowerCase();
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export { Code };
