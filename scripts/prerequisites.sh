@@ -36,8 +36,10 @@ if [ ! -x "$repo_root/node_modules/.bin/buf" ]; then
   (cd "$repo_root" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
-# The web client's tools (protoc-gen-es, connect, vite, vitest, playwright-core), pinned in clients/web/package-lock.json.
-if [ ! -x "$repo_root/clients/web/node_modules/.bin/vite" ]; then
+# The web client's tools (protoc-gen-es, connect, vite, vitest, playwright-core, axe), pinned in clients/web/package-lock.json;
+# installed again when the lock file is newer than npm's copy of it in node_modules (a pull that added a package).
+if [ ! -x "$repo_root/clients/web/node_modules/.bin/vite" ] \
+  || [ "$repo_root/clients/web/package-lock.json" -nt "$repo_root/clients/web/node_modules/.package-lock.json" ]; then
   echo "Installing the web client's tools from npm (clients/web/package-lock.json)..." >&2
   (cd "$repo_root/clients/web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
