@@ -20,11 +20,6 @@ function setDefaultDates() {
   $<HTMLInputElement>("until").max = localDate(new Date());
 }
 
-/** The controls a user can change in a field of the request (data-field="from_date" around them). */
-function controlsOf(field: Element): HTMLElement[] {
-  return [...field.querySelectorAll<HTMLElement>("input, select, textarea")].filter((c) => !c.matches(":disabled"));
-}
-
 function describedBy(node: Element, id: string, add: boolean) {
   const ids = (node.getAttribute("aria-describedby") ?? "").split(/\s+/).filter((x) => x && x !== id);
   if (add) ids.push(id);
@@ -32,22 +27,26 @@ function describedBy(node: Element, id: string, add: boolean) {
   else node.removeAttribute("aria-describedby");
 }
 
-/** Marks a field (data-field="from_date") invalid or not: its controls get aria-invalid and are described by its message (id "error-from_date"). */
+/**
+ * Marks a field of the request (data-field="from_date" around its controls) invalid or not: the controls a user can
+ * change get aria-invalid and are described by the field's message (id "error-from_date").
+ */
 function markField(field: HTMLElement, invalid: boolean) {
   const messageId = `error-${field.dataset.field}`;
   field.classList.toggle("invalid", invalid);
-  for (const control of controlsOf(field)) {
-    if (invalid) control.setAttribute("aria-invalid", "true");
+  for (const control of field.querySelectorAll("input, select, textarea")) {
+    const mark = invalid && !control.matches(":disabled");
+    if (mark) control.setAttribute("aria-invalid", "true");
     else control.removeAttribute("aria-invalid");
-    describedBy(control, messageId, invalid);
+    describedBy(control, messageId, mark);
   }
   // The departments' fieldset too: a screen reader says it on entering the group.
   if (field instanceof HTMLFieldSetElement) describedBy(field, messageId, invalid);
 }
 
 function clearFieldErrors() {
-  for (const message of document.querySelectorAll<HTMLElement>("[data-error-for]")) message.replaceChildren();
-  for (const field of document.querySelectorAll<HTMLElement>("[data-field]")) markField(field, false);
+  for (const message of document.querySelectorAll<HTMLElement>("#import-form .field-error")) message.replaceChildren();
+  for (const field of document.querySelectorAll<HTMLElement>("#import-form [data-field]")) markField(field, false);
   $("form-error").hidden = true;
 }
 
@@ -57,7 +56,7 @@ function showFormError(error: PlainError, page: PageContext) {
   const rest: PlainError = { ...error, fields: [], serverMessage: error.fields.length ? "" : error.serverMessage };
   for (const violation of error.fields) {
     const path = fieldPath(violation.field);
-    const message = document.querySelector<HTMLElement>(`[data-error-for="${path}"]`);
+    const message = document.getElementById(`error-${path}`);
     const field = document.querySelector<HTMLElement>(`[data-field="${path}"]`);
     if (!message || !field) {
       rest.fields.push(violation);
