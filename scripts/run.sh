@@ -171,8 +171,12 @@ Pos.Grpc is running (started in $((SECONDS - started)) s):
   gRPC-Web (HTTP/1.1):   http://127.0.0.1:$web_port
   a development token:   dotnet $host_dll token --role supervisor --client 1
 Ctrl+C (or kill $$) stops $stopped_with; the data stays in $data_dir.
-
 TXT
+# Killed with SIGKILL, this script cannot stop anything: say how to do it by hand, as the user running it.
+by_hand="kill $host_pid${sim_pid:+ $sim_pid}"
+if [ -n "$started_pg" ]; then by_hand+="; $(pg_stop_command)"; fi
+echo "(Killed with kill -9 instead, it stops nothing; then: $by_hand)"
+echo
 set +e
 wait "$host_pid"
 code=$?

@@ -13,7 +13,7 @@ public static class HostCommands
     private const string TokenUsage =
         "token --role <supervisor|regional_supervisor|integration_contact|support|service> [--role ...] [--client <id> ...] [--department <id> ...] [--subject <name>] [--hours <n>]";
 
-    public const string Usage = $"""
+    private const string Usage = $"""
         usage: Pos.Grpc.Host [--Section:Key=value ...]   serve gRPC (configuration: appsettings.json, POS_ environment variables, these options)
                Pos.Grpc.Host {TokenUsage}
                                                            print a development token
