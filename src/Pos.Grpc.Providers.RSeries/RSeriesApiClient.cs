@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Pos.Grpc.Providers;
 
 namespace Pos.Grpc.Providers.RSeries;
 
@@ -54,37 +55,54 @@ public sealed class RSeriesApiClient
 
     /// <summary>The account's shops with their time zones. Archived shops only when asked for.</summary>
     public Task<IReadOnlyList<RSeriesShop>> GetShopsAsync(
-        RSeriesConnection connection, CancellationToken ct, bool includeArchived = false) =>
-        ReadAllAsync(connection, "Shop", "shopID", includeArchived, RSeriesShop.Parse, ct);
+        RSeriesConnection connection, CancellationToken ct, bool includeArchived = false, RequestPriority priority = RequestPriority.Interactive) =>
+        ReadAllAsync(connection, "Shop", "shopID", includeArchived, RSeriesShop.Parse, priority, ct);
 
     /// <summary>The account's registers (each names its shop). Archived registers only when asked for.</summary>
     public Task<IReadOnlyList<RSeriesRegister>> GetRegistersAsync(
-        RSeriesConnection connection, CancellationToken ct, bool includeArchived = false) =>
-        ReadAllAsync(connection, "Register", "registerID", includeArchived, RSeriesRegister.Parse, ct);
+        RSeriesConnection connection, CancellationToken ct, bool includeArchived = false, RequestPriority priority = RequestPriority.Interactive) =>
+        ReadAllAsync(connection, "Register", "registerID", includeArchived, RSeriesRegister.Parse, priority, ct);
 
     /// <summary>
     /// Completed, non-voided (and, by Lightspeed's default, non-archived) sales of a completeTime window,
-    /// streamed page by page: only one page (at most 100 sales) is held at a time.
+    /// streamed sale by sale (see <see cref="GetSalesPagesAsync"/>).
     /// </summary>
     public async IAsyncEnumerable<RSeriesSale> GetSalesAsync(
         RSeriesConnection connection, RSeriesSalesQuery query, RSeriesRequestStats? stats = null,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
+        await foreach (var page in GetSalesPagesAsync(connection, query, stats, RequestPriority.Manual, ct))
+            foreach (var sale in page)
+                yield return sale;
+    }
+
+    /// <summary>
+    /// The sales of <paramref name="query"/> page by page (at most 100 sales each), following Lightspeed's cursor: only
+    /// one page is held at a time, and the next is requested only when the caller asks for it.
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<RSeriesSale>> GetSalesPagesAsync(
+        RSeriesConnection connection, RSeriesSalesQuery query, RSeriesRequestStats? stats, RequestPriority priority,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
         string? url = SalesUrl(connection.AccountId, query);
         var tokens = TokensOf(connection.ConnectionKey);
+        var cost = query.IncludeLines ? SalesPageCost : 1;
         while (url is not null)
         {
             List<RSeriesSale> page;
             string? next;
-            using (var doc = await _runner.GetJsonAsync(url, connection.AccountId, query.IncludeLines ? SalesPageCost : 1, tokens, stats, ct))
+            using (var doc = await _runner.GetJsonAsync(url, connection.AccountId, cost, tokens, stats, priority, ct))
             {
                 page = Wire.Many(doc.RootElement, "Sale").Select(RSeriesSale.Parse).ToList();
                 next = Wire.NextUrl(doc.RootElement);
             }
-            foreach (var sale in page) yield return sale;
+            yield return page;
             url = NextPage(url, next);
         }
     }
+
+    /// <summary>How many requests of the account may be in flight at once to use its rate limit (see the pacer).</summary>
+    public int ParallelRequests(long accountId) => _pacers.For(accountId).ParallelRequests();
 
     /// <summary>One sale by id with its lines, or null when Lightspeed does not know it.</summary>
     public async Task<RSeriesSale?> GetSaleAsync(RSeriesConnection connection, long saleId, CancellationToken ct)
@@ -92,7 +110,7 @@ public sealed class RSeriesApiClient
         var url = $"{ApiBase}/Account/{connection.AccountId}/Sale/{saleId}.json?load_relations={Relations}";
         try
         {
-            using var doc = await _runner.GetJsonAsync(url, connection.AccountId, 1.2, TokensOf(connection.ConnectionKey), null, ct);
+            using var doc = await _runner.GetJsonAsync(url, connection.AccountId, 1.2, TokensOf(connection.ConnectionKey), null, RequestPriority.Interactive, ct);
             return Wire.Many(doc.RootElement, "Sale").Select(RSeriesSale.Parse).FirstOrDefault();
         }
         catch (RSeriesNotFoundException)
@@ -116,21 +134,22 @@ public sealed class RSeriesApiClient
     /// </summary>
     internal string SalesUrl(long accountId, RSeriesSalesQuery query)
     {
-        var parts = new List<string>
-        {
-            "completed=true",
-            "voided=false",
-            $"completeTime=%3E%3C%2C{WireTime(query.From)}%2C{WireTime(query.Until.AddSeconds(-1))}",
-        };
-        if (query.ShopId is { } shopId) parts.Add($"shopID={shopId.ToString(CultureInfo.InvariantCulture)}");
-        if (query.RegisterIds.Count > 0)
-            parts.Add("registerID=" + Uri.EscapeDataString(
-                $"IN,[{string.Join(",", query.RegisterIds.Select(id => id.ToString(CultureInfo.InvariantCulture)))}]"));
+        var parts = new List<string>();
+        // A change probe wants every state a sale can change into (voided, reopened), so it filters on none.
+        if (query.ChangedAfter is null) parts.AddRange(["completed=true", "voided=false"]);
+        parts.Add($"completeTime=%3E%3C%2C{WireTime(query.From)}%2C{WireTime(query.Until.AddSeconds(-1))}");
+        if (query.ChangedAfter is { } changedAfter) parts.Add($"timeStamp=%3E%2C{WireTime(changedAfter)}");
+        if (query.ShopIds.Count == 1) parts.Add($"shopID={query.ShopIds[0].ToString(CultureInfo.InvariantCulture)}");
+        else if (query.ShopIds.Count > 1) parts.Add("shopID=" + InList(query.ShopIds));
+        if (query.RegisterIds.Count > 0) parts.Add("registerID=" + InList(query.RegisterIds));
         if (query.IncludeLines) parts.Add("load_relations=" + Relations);
-        parts.Add("sort=completeTime");
+        parts.Add(query.ChangedAfter is null ? "sort=completeTime" : "sort=timeStamp");
         parts.Add($"limit={PageSize}");
         return $"{ApiBase}/Account/{accountId}/Sale.json?{string.Join("&", parts)}";
     }
+
+    private static string InList(IReadOnlyList<long> ids) =>
+        Uri.EscapeDataString($"IN,[{string.Join(",", ids.Select(id => id.ToString(CultureInfo.InvariantCulture)))}]");
 
     internal static string WireTime(DateTimeOffset t) =>
         t.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture).Replace("+", "%2B");
@@ -141,7 +160,7 @@ public sealed class RSeriesApiClient
     {
         try
         {
-            using var doc = await _runner.GetJsonAsync($"{ApiBase}/Account.json", accountFromToken ?? 0, 1, tokens, null, ct);
+            using var doc = await _runner.GetJsonAsync($"{ApiBase}/Account.json", accountFromToken ?? 0, 1, tokens, null, RequestPriority.Interactive, ct);
             var account = Wire.Many(doc.RootElement, "Account").FirstOrDefault();
             if (account.ValueKind == JsonValueKind.Object && Wire.Long(account, "accountID") is > 0 and var id)
                 return new RSeriesAccount(id, Wire.String(account, "name") ?? "");
@@ -157,7 +176,7 @@ public sealed class RSeriesApiClient
 
     private async Task<IReadOnlyList<T>> ReadAllAsync<T>(
         RSeriesConnection connection, string resource, string sortField, bool includeArchived,
-        Func<JsonElement, T> parse, CancellationToken ct)
+        Func<JsonElement, T> parse, RequestPriority priority, CancellationToken ct)
     {
         var tokens = TokensOf(connection.ConnectionKey);
         var archived = includeArchived ? "archived=true&" : "";
@@ -165,7 +184,7 @@ public sealed class RSeriesApiClient
         var all = new List<T>();
         while (url is not null)
         {
-            using var doc = await _runner.GetJsonAsync(url, connection.AccountId, 1, tokens, null, ct);
+            using var doc = await _runner.GetJsonAsync(url, connection.AccountId, 1, tokens, null, priority, ct);
             all.AddRange(Wire.Many(doc.RootElement, resource).Select(parse));
             url = NextPage(url, Wire.NextUrl(doc.RootElement));
         }

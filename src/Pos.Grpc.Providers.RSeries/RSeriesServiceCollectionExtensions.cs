@@ -12,20 +12,20 @@ public static class RSeriesServiceCollectionExtensions
     /// client, token manager, pacer registry and API client. The caller registers an
     /// <see cref="IRSeriesTokenStore"/> (the host: PostgreSQL; tests: <see cref="InMemoryRSeriesTokenStore"/>).
     /// </summary>
-    public static IServiceCollection AddLightspeedClient(this IServiceCollection services, IConfiguration section)
+    public static IServiceCollection AddRSeriesClient(this IServiceCollection services, IConfiguration section)
     {
         services.AddOptions<RSeriesOptions>().Bind(section);
-        return services.AddLightspeedClientCore();
+        return services.AddRSeriesClientCore();
     }
 
     /// <summary>Same, with options set in code.</summary>
-    public static IServiceCollection AddLightspeedClient(this IServiceCollection services, Action<RSeriesOptions> configure)
+    public static IServiceCollection AddRSeriesClient(this IServiceCollection services, Action<RSeriesOptions> configure)
     {
         services.AddOptions<RSeriesOptions>().Configure(configure);
-        return services.AddLightspeedClientCore();
+        return services.AddRSeriesClientCore();
     }
 
-    private static IServiceCollection AddLightspeedClientCore(this IServiceCollection services)
+    private static IServiceCollection AddRSeriesClientCore(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         // Timeouts are applied per request by the client itself, so a timeout is told apart from the

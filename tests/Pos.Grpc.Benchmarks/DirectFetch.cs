@@ -27,7 +27,7 @@ public sealed class DirectFetch : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IRSeriesTokenStore, InMemoryRSeriesTokenStore>();
-        services.AddLightspeedClient(o =>
+        services.AddRSeriesClient(o =>
         {
             o.AuthBaseUrl = env.SimulatorUrl.ToString();
             o.ApiBaseUrl = env.SimulatorUrl.ToString();
@@ -74,7 +74,7 @@ public sealed class DirectFetch : IAsyncDisposable
                 {
                     var query = new RSeriesSalesQuery(TimeZones.StartOfDayUtc(day, zone), TimeZones.StartOfDayUtc(day.AddDays(1), zone))
                     {
-                        ShopId = department.ShopId,
+                        ShopIds = department.ShopId is { } shop ? [shop] : [],
                         RegisterIds = department.RegisterIds,
                     };
                     long count = 0;

@@ -22,8 +22,8 @@ public sealed class ImportPageEndToEndFixture : LightspeedSandboxFixture
     protected override Dictionary<string, string?> HostSettings()
     {
         var settings = base.HostSettings();
-        settings["Imports:Workers:Slots"] = "2";
-        settings["Imports:Workers:PollInterval"] = "00:00:00.500";
+        settings["Imports:Engine:Enabled"] = "true";
+        settings["Imports:Engine:PollInterval"] = "00:00:00.500";
         settings["Imports:Watch:HeartbeatInterval"] = "00:00:02";
         settings["Imports:Watch:MinUpdateInterval"] = "00:00:00.100";
         return settings;

@@ -222,9 +222,9 @@ public sealed class WireQuirkTests(SimulatorFixture fixture) : IClassFixture<Sim
             Sales.Sale(Day.AddHours(11), 3, Sales.Line(1, 10m)));
         var c = await _client.ConnectAsync(account);
 
-        var sales = await ReadSalesAsync(c, DayQuery with { ShopId = 1, RegisterIds = [1, 3] });
+        var sales = await ReadSalesAsync(c, DayQuery with { ShopIds = [1], RegisterIds = [1, 3] });
         Assert.Equal([ids[0], ids[2]], sales.Select(s => s.SaleId));
-        Assert.Empty(await ReadSalesAsync(c, DayQuery with { ShopId = 2 }));
+        Assert.Empty(await ReadSalesAsync(c, DayQuery with { ShopIds = [2] }));
     }
 
     [Fact]

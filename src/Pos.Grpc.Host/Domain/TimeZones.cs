@@ -57,6 +57,10 @@ public static class TimeZones
         return (DateOnly.FromDateTime(local.DateTime), hourStartLocal.ToUniversalTime());
     }
 
+    /// <summary>The local date an instant falls on.</summary>
+    public static DateOnly LocalDateOf(DateTimeOffset instant, TimeZoneInfo zone) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
+
     /// <summary>"2026-10-25T02:00:00+01:00": the local wall time of a UTC instant with its offset.</summary>
     public static string FormatLocal(DateTimeOffset utc, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(utc, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);

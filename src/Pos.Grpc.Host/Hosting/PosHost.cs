@@ -14,15 +14,16 @@ public static class PosHost
             .AddPosAuthentication()
             .AddPosGrpc()
             .AddPosDataProtection()
-            .AddPosLightspeed()
-            .AddPosImports();
+            .AddPosProviders()
+            .AddPosEngine()
+            .AddPosFeatures();
 
         var app = builder.Build();
         app.WarnWhenKeyRingUnprotected();
         app.UsePosForwardedHeaders();
         app.MapPosGrpc();
-        app.MapPosLightspeed();
-        app.UsePosImportSchedules();
+        app.MapPosProviders();
+        app.UsePosSchedules();
         return app;
     }
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Options;
+using Pos.Grpc.Providers;
 
 namespace Pos.Grpc.Providers.RSeries;
 
@@ -20,13 +21,14 @@ public sealed class RSeriesPacerRegistry(IOptions<RSeriesOptions> options)
 }
 
 /// <summary>A granted request start: how long it waited, how many drips it reserved, and its place in the start order.</summary>
-public readonly record struct PacerReservation(TimeSpan Waited, double Cost, long Sequence = 0);
+public readonly record struct PacerReservation(TimeSpan Waited, double Cost, long Sequence = 0, long StartedAt = 0);
 
 /// <summary>
 /// Client side of Lightspeed's leaky bucket. It mirrors the server's level from the X-LS-API-Bucket-Level and
 /// X-LS-API-Drip-Rate headers, drains it locally between responses, and delays each request start until
 /// level + cost fits below the bucket size. Request starts are serialized per account so that parallel
-/// callers cannot all see the same free room and overflow it together.
+/// callers cannot all see the same free room and overflow it together, and in priority order (<see cref="PriorityGate"/>):
+/// the night's requests before a historical import's, and both before an interactive listing.
 /// <para>The server's level is the truth: a response replaces the local estimate by the level it reports plus the
 /// requests still in flight. Only an answer that is older than one already applied (responses of parallel requests
 /// can arrive out of order) is ignored, since it shows a level from before requests the server has since counted.
@@ -40,7 +42,7 @@ public readonly record struct PacerReservation(TimeSpan Waited, double Cost, lon
 /// </summary>
 public sealed class RSeriesAccountPacer
 {
-    private readonly SemaphoreSlim _startGate = new(1, 1);
+    private readonly PriorityGate _startGate = new();
     private readonly Lock _state = new();
     private readonly double _headroom;
     private double _level;
@@ -54,6 +56,7 @@ public sealed class RSeriesAccountPacer
     private long _appliedSequence = -1;
     private int _burstLimit;
     private readonly Queue<long> _recentStarts = new();
+    private double _latencySeconds;
 
     /// <summary>Request starts are counted over this window against the burst limit.</summary>
     internal static readonly TimeSpan BurstWindow = TimeSpan.FromSeconds(1.1);
@@ -80,11 +83,13 @@ public sealed class RSeriesAccountPacer
     /// the cost the server reported for the previous request (relations cost extra); hand the reservation back
     /// with the response.
     /// </summary>
-    public async Task<PacerReservation> WaitTurnAsync(double cost, CancellationToken ct)
+    public async Task<PacerReservation> WaitTurnAsync(double cost, RequestPriority priority, CancellationToken ct)
     {
         var waited = TimeSpan.Zero;
-        await _startGate.WaitAsync(ct);
-        try
+        var entering = Stopwatch.GetTimestamp();
+        using var turn = await _startGate.EnterAsync(priority, ct);
+        // Waiting behind other requests of the account is waiting on its rate limit too.
+        if (turn.Queued) waited += Stopwatch.GetElapsedTime(entering);
         {
             while (true)
             {
@@ -104,7 +109,7 @@ public sealed class RSeriesAccountPacer
                         _levelAt = now;
                         _inFlightCost += effectiveCost;
                         _recentStarts.Enqueue(now);
-                        return new PacerReservation(waited, effectiveCost, _nextSequence++);
+                        return new PacerReservation(waited, effectiveCost, _nextSequence++, now);
                     }
                     // Sleep a little past the computed point: the server drains in its own clock.
                     delay = TimeSpan.FromSeconds(seconds + 0.01);
@@ -113,17 +118,33 @@ public sealed class RSeriesAccountPacer
                 waited += delay;
             }
         }
-        finally
+    }
+
+    /// <summary>
+    /// How many requests of this account may be in flight at once to use its drip rate fully: the rate the bucket
+    /// allows (drip ÷ cost) times how long an answer takes, plus one. 1 until an answer has told the bucket and the
+    /// latency. A small shop (1 drip/s) stays at 1; a 50-shop chain (50 drips/s at 250 ms) reads about ten ranges at once.
+    /// </summary>
+    public int ParallelRequests()
+    {
+        lock (_state)
         {
-            _startGate.Release();
+            if (_latencySeconds <= 0) return 1;
+            var perSecond = _drip / Math.Max(_lastCost, 1);
+            return (int)Math.Clamp(Math.Ceiling(perSecond * _latencySeconds) + 1, 1, MaxParallelRequests);
         }
     }
+
+    /// <summary>However fast an account drains, no more reads of it than this run at once.</summary>
+    internal const int MaxParallelRequests = 16;
 
     /// <summary>Takes the server's view of the bucket from a response (any status).</summary>
     internal void OnResponse(HttpResponseHeaders headers, PacerReservation reservation)
     {
         lock (_state)
         {
+            var latency = Stopwatch.GetElapsedTime(reservation.StartedAt).TotalSeconds;
+            _latencySeconds = _latencySeconds <= 0 ? latency : 0.8 * _latencySeconds + 0.2 * latency;
             _inFlightCost = Math.Max(0, _inFlightCost - reservation.Cost);
             if (TryNumber(TryHeader(headers, "X-LS-API-Drip-Rate")) is { } drip && drip > 0) _drip = drip;
             if (TryNumber(TryHeader(headers, "X-LS-API-Request-Cost")) is { } requestCost && requestCost > 0)

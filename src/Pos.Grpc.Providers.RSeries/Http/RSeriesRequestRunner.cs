@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Pos.Grpc.Providers;
 
 namespace Pos.Grpc.Providers.RSeries;
 
@@ -18,13 +19,19 @@ internal sealed record TokenSource(
 internal sealed class RSeriesRequestRunner(
     IHttpClientFactory httpClientFactory, RSeriesPacerRegistry pacers, IOptions<RSeriesOptions> options)
 {
+    private readonly SemaphoreSlim _bodies = new(ConcurrentBodies);
+
+    /// <summary>Response bodies read and parsed at once by this process (a page of 100 sales is about 150 KB).</summary>
+    internal const int ConcurrentBodies = 32;
+
     private RSeriesOptions Options => options.Value;
 
     /// <summary>The parsed JSON body of a successful GET. The caller disposes it (one page at a time).</summary>
     /// <param name="cost">Drips the request is expected to cost (1 per GET, more with relations); the pacer raises
     /// it to what the server last reported.</param>
     public async Task<JsonDocument> GetJsonAsync(
-        string url, long accountId, double cost, TokenSource tokens, RSeriesRequestStats? callerStats, CancellationToken ct)
+        string url, long accountId, double cost, TokenSource tokens, RSeriesRequestStats? callerStats, RequestPriority priority,
+        CancellationToken ct)
     {
         var pacer = pacers.For(accountId);
         var stats = new StatsPair(pacer.Totals, callerStats);
@@ -35,7 +42,7 @@ internal sealed class RSeriesRequestRunner(
 
         while (true)
         {
-            var reservation = await pacer.WaitTurnAsync(cost, ct);
+            var reservation = await pacer.WaitTurnAsync(cost, priority, ct);
             stats.AddWait(reservation.Waited);
             stats.AddRequest();
             var answered = false;
@@ -54,8 +61,18 @@ internal sealed class RSeriesRequestRunner(
                 if (response.IsSuccessStatusCode)
                 {
                     // A cut connection surfaces here as IOException, a garbled page as JsonException: both retried.
-                    await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
-                    return await JsonDocument.ParseAsync(body, default, timeout.Token);
+                    // Bodies are read and parsed a few at a time: thousands of accounts answering at once must not
+                    // hold thousands of pages in memory (the others wait with their bytes in the socket).
+                    await _bodies.WaitAsync(timeout.Token);
+                    try
+                    {
+                        await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+                        return await JsonDocument.ParseAsync(body, default, timeout.Token);
+                    }
+                    finally
+                    {
+                        _bodies.Release();
+                    }
                 }
 
                 var error = await ErrorBody.ReadAsync(response, timeout.Token);

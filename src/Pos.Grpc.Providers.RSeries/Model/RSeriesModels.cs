@@ -146,12 +146,18 @@ public sealed record RSeriesSaleLine
 /// </summary>
 public sealed record RSeriesSalesQuery(DateTimeOffset From, DateTimeOffset Until)
 {
-    /// <summary>Only this shop, when set.</summary>
-    public long? ShopId { get; init; }
+    /// <summary>Only these shops (shopID, or shopID=IN,[…] for several), when non-empty.</summary>
+    public IReadOnlyList<long> ShopIds { get; init; } = [];
 
     /// <summary>Only these registers (registerID=IN,[…]), when non-empty. At most 100 (Lightspeed's IN limit).</summary>
     public IReadOnlyList<long> RegisterIds { get; init; } = [];
 
     /// <summary>Load SaleLines (needed by the import; off for a cheap header-only scan).</summary>
     public bool IncludeLines { get; init; } = true;
+
+    /// <summary>
+    /// A change probe: the sales of the window whatever their state (voided, open, completed) whose last-modified
+    /// time (timeStamp) is after this instant, sorted by it.
+    /// </summary>
+    public DateTimeOffset? ChangedAfter { get; init; }
 }

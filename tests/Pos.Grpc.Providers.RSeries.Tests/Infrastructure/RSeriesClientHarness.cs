@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Pos.Grpc.Providers.RSeries.Tests.Infrastructure;
 
 /// <summary>
-/// The real client, wired by AddLightspeedClient from configuration exactly as the host will do it, pointed at a
+/// The real client, wired by AddRSeriesClient from configuration exactly as the host will do it, pointed at a
 /// simulator, with an in-memory token store. Backoffs are short so fault tests stay quick.
 /// </summary>
 public sealed class RSeriesClientHarness : IAsyncDisposable
@@ -30,7 +30,7 @@ public sealed class RSeriesClientHarness : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         _services = new ServiceCollection()
             .AddSingleton<IRSeriesTokenStore>(Store)
-            .AddLightspeedClient(configuration.GetSection("Lightspeed"))
+            .AddRSeriesClient(configuration.GetSection("Lightspeed"))
             .BuildServiceProvider();
     }
 

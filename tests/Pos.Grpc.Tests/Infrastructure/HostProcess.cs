@@ -45,7 +45,7 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts the host with <paramref name="settings"/> (configuration keys such as "Imports:Workers:Slots", turned into
+    /// Starts the host with <paramref name="settings"/> (configuration keys such as "Imports:Engine:Slots", turned into
     /// POS_Imports__Workers__Slots) on two free ports, and returns once its health check answers SERVING. A port found
     /// free can be taken before the host binds it, so a start that dies early is retried on other ports.
     /// <paramref name="environment"/> adds raw environment variables (e.g. DOTNET_ ones for a profiler).

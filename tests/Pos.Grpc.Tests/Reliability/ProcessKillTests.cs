@@ -1,15 +1,16 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Pos.Grpc.Contracts.Imports.V1;
-using Pos.Grpc.Host.Features.Imports.Jobs;
+using Pos.Grpc.Host.Engine.Jobs;
+using Pos.Grpc.Host.Features.Imports.Service;
 using Xunit.Abstractions;
 
 namespace Pos.Grpc.Tests.Reliability;
 
 /// <summary>
-/// An instance dies with SIGKILL in the middle of a job: no shutdown, no lease given back, a department-day maybe
-/// half fetched. Its lease runs out (3 s here) and another instance resumes the job, redoing only the days that
-/// were not checkpointed.
+/// An instance dies with SIGKILL in the middle of a job: no shutdown, no lane given back, a stream half read. Its
+/// lanes' leases run out (3 s here) and another instance resumes the job from the first unfinished department-day,
+/// redoing only the days that were not checkpointed.
 /// </summary>
 [Collection(ReliabilityCollection.Name)]
 public sealed class ProcessKillTests(ReliabilityFixture fixture, ITestOutputHelper output)
@@ -23,10 +24,10 @@ public sealed class ProcessKillTests(ReliabilityFixture fixture, ITestOutputHelp
         {
             // A slow Lightspeed (0.4 s per request) keeps the job surely mid-way when the instance is killed.
             await fixture.SetFaultsOnAllAccountsAsync(new { delayMs = 400 });
-            await using var doomed = await fixture.StartHostProcessAsync("doomed", slots: 1);
+            await using var doomed = await fixture.StartHostProcessAsync("doomed");
             var jobId = await fixture.StartImportAsync(client);
             await fixture.WaitForJobAsync(client, jobId, j => j.Progress.DepartmentDaysDone >= 2, "two department-days done");
-            Assert.Equal(doomed.Settings["Imports:Workers:InstanceId"], (await ReadJobRowAsync(jobId)).LeaseOwner);
+            Assert.Contains(await LaneOwnersAsync(client), owner => owner == doomed.Settings["Imports:Engine:InstanceId"]);
 
             doomed.Kill();
             var killedAt = DateTimeOffset.UtcNow;
@@ -38,7 +39,7 @@ public sealed class ProcessKillTests(ReliabilityFixture fixture, ITestOutputHelp
             Assert.InRange(left.DepartmentDaysDone, 2, left.DepartmentDaysTotal - 1);
 
             await fixture.ClearFaultsAsync();
-            await using var survivor = await fixture.StartWorkerHostAsync("survivor", slots: 1);
+            await using var survivor = await fixture.StartWorkerHostAsync("survivor");
             var job = await fixture.WaitForEndAsync(client, jobId);
             clock.Stop();
             output.WriteLine($"{job.State} {clock.Elapsed.TotalSeconds:0.0} s after the kill (lease 3 s, then the rest of the days)");
@@ -49,12 +50,20 @@ public sealed class ProcessKillTests(ReliabilityFixture fixture, ITestOutputHelp
             var units = await db.ImportUnits.AsNoTracking().Where(u => u.JobId == Guid.Parse(jobId)).ToListAsync();
             Assert.All(units, u => Assert.Equal(ImportStates.UnitDone, u.State));
             Assert.Equal(left.DepartmentDaysDone, units.Count(u => u.FinishedAt < killedAt));
-            Assert.Null((await ReadJobRowAsync(jobId)).LeaseOwner);
+            Assert.DoesNotContain(await LaneOwnersAsync(client), owner => owner == doomed.Settings["Imports:Engine:InstanceId"]);
         }
         finally
         {
             await fixture.ClearFaultsAsync();
         }
+    }
+
+    /// <summary>Who holds the lanes of the client's accounts (null: given back).</summary>
+    private async Task<IReadOnlyList<string?>> LaneOwnersAsync(ClientSetup client)
+    {
+        await using var db = fixture.NewDbContext();
+        var keys = client.Connections.Keys.Select(a => $"rseries:{a}").ToArray();
+        return await db.ImportLanes.AsNoTracking().Where(l => keys.Contains(l.AccountKey)).Select(l => l.LeaseOwner).ToListAsync();
     }
 
     private async Task<Host.Infrastructure.Persistence.Entities.ImportJobEntity> ReadJobRowAsync(string jobId)

@@ -35,12 +35,12 @@ public class ReliabilityFixture : LightspeedSandboxFixture
     /// </summary>
     private static readonly Dictionary<string, string?> EngineSettings = new()
     {
-        ["Imports:Workers:LeaseDuration"] = "00:00:03",
-        ["Imports:Workers:LeaseRenewInterval"] = "00:00:01",
-        ["Imports:Workers:PollInterval"] = "00:00:00.500",
-        ["Imports:Workers:MaxUnitAttempts"] = "4",
-        ["Imports:Workers:RetryBaseDelay"] = "00:00:00.200",
-        ["Imports:Workers:ShutdownGrace"] = "00:00:02",
+        ["Imports:Engine:LeaseDuration"] = "00:00:03",
+        ["Imports:Engine:LeaseRenewInterval"] = "00:00:01",
+        ["Imports:Engine:PollInterval"] = "00:00:00.500",
+        ["Imports:Engine:MaxUnitAttempts"] = "4",
+        ["Imports:Engine:RetryBaseDelay"] = "00:00:00.200",
+        ["Imports:Engine:ShutdownGrace"] = "00:00:02",
         ["Imports:Watch:HeartbeatInterval"] = "00:00:01",
         ["Imports:Watch:MinUpdateInterval"] = "00:00:00.100",
         ["Lightspeed:RequestTimeout"] = "00:00:02",
@@ -74,32 +74,32 @@ public class ReliabilityFixture : LightspeedSandboxFixture
         var settings = base.HostSettings();
         foreach (var (key, value) in EngineSettings) settings[key] = value;
         // The API host never imports: which instance works on a job is up to each test.
-        settings["Imports:Workers:Slots"] = "0";
-        settings["Imports:Workers:InstanceId"] = "api-host";
+        settings["Imports:Engine:Enabled"] = "false";
+        settings["Imports:Engine:InstanceId"] = "api-host";
         return settings;
     }
 
     /// <summary>The configuration of another instance on this fixture's database, simulator and signing key.</summary>
-    public Dictionary<string, string?> InstanceSettings(string instanceId, int slots)
+    public Dictionary<string, string?> InstanceSettings(string instanceId)
     {
         var settings = HostSettings();
-        settings["Imports:Workers:Slots"] = slots.ToString(CultureInfo.InvariantCulture);
-        settings["Imports:Workers:InstanceId"] = instanceId;
+        settings["Imports:Engine:Enabled"] = "true";
+        settings["Imports:Engine:InstanceId"] = instanceId;
         return settings;
     }
 
-    /// <summary>Another instance in this test process, running import workers.</summary>
-    public async Task<InProcessHost> StartWorkerHostAsync(string name, int slots = 2)
+    /// <summary>Another instance in this test process, running import lanes.</summary>
+    public async Task<InProcessHost> StartWorkerHostAsync(string name)
     {
-        var host = new InProcessHost(Postgres, ConnectionString, InstanceSettings($"{name}-{Guid.NewGuid():N}", slots));
+        var host = new InProcessHost(Postgres, ConnectionString, InstanceSettings($"{name}-{Guid.NewGuid():N}"));
         await host.InitializeAsync();
         return host;
     }
 
-    /// <summary>Another instance as its own OS process, running import workers; its logs at Information.</summary>
-    public Task<HostProcess> StartHostProcessAsync(string name, int slots = 2)
+    /// <summary>Another instance as its own OS process, running import lanes; its logs at Information.</summary>
+    public Task<HostProcess> StartHostProcessAsync(string name)
     {
-        var settings = InstanceSettings($"{name}-{Guid.NewGuid():N}", slots);
+        var settings = InstanceSettings($"{name}-{Guid.NewGuid():N}");
         settings["Logging:LogLevel:Default"] = "Information";
         settings["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning";
         settings["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning";
@@ -343,7 +343,7 @@ public sealed class InProcessHost(PostgresServer postgres, string connectionStri
 
     protected override Dictionary<string, string?> HostSettings() => new(settings);
 
-    public string InstanceId => settings["Imports:Workers:InstanceId"]!;
+    public string InstanceId => settings["Imports:Engine:InstanceId"]!;
 
     async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 }

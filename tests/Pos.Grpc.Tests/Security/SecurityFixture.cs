@@ -16,7 +16,7 @@ public class SecurityFixture : PosHostFixture
     protected override Dictionary<string, string?> HostSettings()
     {
         var settings = base.HostSettings();
-        settings["Imports:Workers:Slots"] = "0";
+        settings["Imports:Engine:Enabled"] = "false";
         return settings;
     }
 

@@ -1,4 +1,4 @@
-using Pos.Grpc.Host.Features.WeeklyBalance;
+using Pos.Grpc.Host.Domain;
 using Pos.Grpc.Tests.Infrastructure;
 using static Pos.Grpc.Tests.WeeklyBalance.WeeklyBalanceSeed;
 

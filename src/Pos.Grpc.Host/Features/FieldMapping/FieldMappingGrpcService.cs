@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Pos.Grpc.Contracts.FieldMapping.V1;
+using Pos.Grpc.Host.Infrastructure.Providers;
 using Pos.Grpc.Host.Infrastructure.Audit;
 using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Host.Infrastructure.Caching;
@@ -11,7 +12,8 @@ using Pos.Grpc.Host.Infrastructure.Validation;
 
 namespace Pos.Grpc.Host.Features.FieldMapping;
 
-public sealed class FieldMappingGrpcService(PosDbContext db, TimeProvider clock, ClientConfigurationCache cache, ClientConfigurationChanges changes) : FieldMappingService.FieldMappingServiceBase
+public sealed class FieldMappingGrpcService(
+    PosDbContext db, TimeProvider clock, ClientConfigurationCache cache, ClientConfigurationChanges changes, PosProviders providers) : FieldMappingService.FieldMappingServiceBase
 {
     private const string ListName = "fields";
 
@@ -100,7 +102,7 @@ public sealed class FieldMappingGrpcService(PosDbContext db, TimeProvider clock,
         var response = new GetMappingReportResponse();
         foreach (var type in PosFieldTypes.All)
         {
-            var entry = new MappingReportEntry { PosFieldType = type, ProvidedByPos = PosFieldTypes.IsProvidedByLightspeed(type) };
+            var entry = new MappingReportEntry { PosFieldType = type, ProvidedByPos = providers.Provides(configuration.Settings.PosIntegrationService, type) };
             if (mapped.TryGetValue(type, out var field))
             {
                 entry.FieldId = field.Id;

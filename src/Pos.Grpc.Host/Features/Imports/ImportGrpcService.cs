@@ -1,9 +1,9 @@
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Pos.Grpc.Contracts.Imports.V1;
-using Pos.Grpc.Host.Features.Imports.Jobs;
-using Pos.Grpc.Host.Features.Imports.Progress;
+using Pos.Grpc.Host.Engine.Jobs;
 using Pos.Grpc.Host.Features.Imports.Service;
+using Pos.Grpc.Host.Engine.Progress;
 using Pos.Grpc.Host.Infrastructure.Audit;
 using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Host.Infrastructure.Errors;
@@ -14,7 +14,7 @@ using Pos.Grpc.Host.Infrastructure.Validation;
 namespace Pos.Grpc.Host.Features.Imports;
 
 /// <summary>
-/// Import jobs: start, read, cancel and watch. The work itself runs in <see cref="Workers.ImportWorker"/>,
+/// Import jobs: start, read, cancel and watch. The work itself runs in the engine's lanes (<see cref="Engine.Lanes.LaneScheduler"/>),
 /// never inside an RPC.
 /// </summary>
 public sealed class ImportGrpcService(
@@ -23,6 +23,7 @@ public sealed class ImportGrpcService(
     ImportJobStarter starter,
     ImportJobReader reader,
     ImportJobWatcher watcher,
+    ImportJobStore store,
     ImportProgressHub hub) : ImportService.ImportServiceBase
 {
     public override async Task<StartImportResponse> StartImport(StartImportRequest request, ServerCallContext context)
@@ -68,8 +69,8 @@ public sealed class ImportGrpcService(
     }
 
     /// <summary>
-    /// QUEUED becomes CANCELLED at once. RUNNING gets cancel_requested and ends CANCELLED after the day in
-    /// progress (what was written stays). CANCELLED again answers the job (idempotent); SUCCEEDED or FAILED
+    /// QUEUED or RUNNING becomes CANCELLED at once (what was written stays; a department-day being written either
+    /// committed before or is not written). CANCELLED again answers the job (idempotent); SUCCEEDED or FAILED
     /// answers FAILED_PRECONDITION, since there is nothing left to cancel.
     /// </summary>
     public override async Task<CancelImportJobResponse> CancelImportJob(CancelImportJobRequest request, ServerCallContext context)
@@ -79,30 +80,20 @@ public sealed class ImportGrpcService(
         var caller = context.GetCaller();
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Row lock: a worker cannot claim the job between our read and our write.
-        var job = await db.ImportJobs.FromSql($"SELECT * FROM import_jobs WHERE id = {jobId} FOR UPDATE")
-            .SingleOrDefaultAsync(cancellationToken) ?? throw new NotFoundException("import_job", ImportJobAccess.NameOf(jobId));
+        var job = await store.LockAsync(db, jobId, cancellationToken) ?? throw new NotFoundException("import_job", ImportJobAccess.NameOf(jobId));
         ImportJobAccess.Ensure(caller, job, Capability.RunImport);
 
         if (job.State is ImportStates.Succeeded or ImportStates.Failed)
             throw new PreconditionFailedException("JOB_FINISHED", "JOB_STATE", ImportJobAccess.NameOf(job.Id),
                 $"Job {job.Id} has already ended {(ImportJobState)job.State}; there is nothing to cancel.");
-        if (job.State == ImportStates.Cancelled || job.CancelRequested)
+        if (job.State == ImportStates.Cancelled)
             return new CancelImportJobResponse { Job = await reader.ToProtoAsync(job, cancellationToken) };
 
         var now = clock.GetStorableUtcNow();
-        job.CancelRequested = true;
-        if (job.State == ImportStates.Queued)
-        {
-            job.State = ImportStates.Cancelled;
-            job.FinishedAt = now;
-        }
-        job.ProgressVersion++;
-        job.UpdatedAt = now;
+        await store.CancelAsync(db, job, now, cancellationToken);
         AuditTrail.Record(db, caller, job.ClientId, job.DepartmentIds.Length == 1 ? job.DepartmentIds[0] : null, "import.cancel", "import_job",
             job.Id.ToString(), new { state = ((ImportJobState)job.State).ToString() }, now);
         await db.SaveChangesAsync(cancellationToken);
-        await ImportNotifications.JobChangedAsync(db, job.Id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new CancelImportJobResponse { Job = await reader.ToProtoAsync(job, cancellationToken) };
     }

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Pos.Grpc.Contracts.LightspeedAuth.V1;
 using Pos.Grpc.Host.Infrastructure.Audit;
 using Pos.Grpc.Host.Infrastructure.Errors;
-using Pos.Grpc.Host.Infrastructure.Lightspeed;
+using Pos.Grpc.Host.Infrastructure.Providers;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 using Pos.Grpc.Providers.RSeries;

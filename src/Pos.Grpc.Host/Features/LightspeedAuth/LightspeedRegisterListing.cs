@@ -4,12 +4,13 @@ using Pos.Grpc.Contracts.LightspeedAuth.V1;
 using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
+using Pos.Grpc.Host.Infrastructure.Providers;
 using Pos.Grpc.Providers.RSeries;
 
 namespace Pos.Grpc.Host.Features.LightspeedAuth;
 
 /// <summary>The account's shops and registers, each marked with the department (and register number) it feeds.</summary>
-public sealed class LightspeedRegisterListing(PosDbContext db, RSeriesApiClient api, ConnectionHealth health)
+public sealed class LightspeedRegisterListing(PosDbContext db, RSeriesApiClient api, ConnectionDirectory connections)
 {
     public async Task<ListLightspeedRegistersResponse> ListAsync(LightspeedConnectionEntity connection, CancellationToken cancellationToken)
     {
@@ -64,7 +65,7 @@ public sealed class LightspeedRegisterListing(PosDbContext db, RSeriesApiClient 
         }
         catch (RSeriesReauthorizationRequiredException ex)
         {
-            await health.MarkReauthorizationRequiredAsync(connection.Id, ex.Message);
+            await connections.MarkReauthorizationRequiredAsync(connection.Id, ex.Message);
             throw new PreconditionFailedException("LIGHTSPEED_REAUTHORIZATION_REQUIRED", "CONNECTION_STATE", $"connections/{connection.Id}",
                 "Lightspeed no longer accepts this connection's authorisation: the client must authorise SameSystem again.");
         }

@@ -68,7 +68,7 @@ public sealed class WeeklyBalanceGrpcService(PosDbContext db, TimeProvider clock
                 o => o.DepartmentId == department.Id && o.RegisterNumber == register && o.Date == date, cancellationToken);
             if (openReason is not null) db.OpenDayReasons.Remove(openReason);
             AuditTrail.Record(db, caller, department.ClientId, department.Id, "weekly_balance.confirm_day", "register_day",
-                WeeklyBalanceMapper.DayName(department.Id, register, date),
+                RegisterDay.NameOf(department.Id, register, date),
                 new { register_number = register, date = Dates.ToWire(date), cleared_open_reason = openReason?.Reason }, now);
             await db.SaveChangesAsync(cancellationToken);
         }, () => ReadDayAsync(department, register, date, cancellationToken), cancellationToken);
@@ -92,7 +92,7 @@ public sealed class WeeklyBalanceGrpcService(PosDbContext db, TimeProvider clock
             if (confirmation is null) return;
             db.ConfirmedDays.Remove(confirmation);
             AuditTrail.Record(db, caller, department.ClientId, department.Id, "weekly_balance.unconfirm_day", "register_day",
-                WeeklyBalanceMapper.DayName(department.Id, register, date),
+                RegisterDay.NameOf(department.Id, register, date),
                 new { register_number = register, date = Dates.ToWire(date), confirmed_by = confirmation.ConfirmedBy }, clock.GetStorableUtcNow());
             await db.SaveChangesAsync(cancellationToken);
         }, () => ReadDayAsync(department, register, date, cancellationToken), cancellationToken);

@@ -11,9 +11,6 @@ internal static class WeeklyBalanceMapper
 
     public static Timestamp? ToTimestamp(DateTimeOffset? at) => at is { } value ? Timestamp.FromDateTimeOffset(value) : null;
 
-    public static string DayName(long departmentId, int registerNumber, DateOnly date) =>
-        $"departments/{departmentId}/registers/{registerNumber}/days/{Domain.Dates.ToWire(date)}";
-
     /// <summary>"departments/10/registers/1/weeks/2026-W13".</summary>
     public static string WeekName(long departmentId, int registerNumber, DateOnly monday)
     {

@@ -44,7 +44,7 @@ internal static class WeeklyBalanceRules
         var today = TimeZones.Today(clock, department.Zone);
         if (date >= today)
             throw new PreconditionFailedException("DAY_NOT_ENDED", "DAY_NOT_ENDED",
-                WeeklyBalanceMapper.DayName(department.Id, registerNumber, date),
+                RegisterDay.NameOf(department.Id, registerNumber, date),
                 $"{Dates.ToWire(date)} has not ended yet in {department.Zone.Id} (today is {Dates.ToWire(today)}).");
     }
 
@@ -54,7 +54,7 @@ internal static class WeeklyBalanceRules
     {
         var missing = await MissingMandatoryFieldsAsync(db, department, registerNumber, registerNumber, date, date, cancellationToken);
         if (!missing.TryGetValue(new RegisterDay(registerNumber, date), out var fields)) return;
-        var day = WeeklyBalanceMapper.DayName(department.Id, registerNumber, date);
+        var day = RegisterDay.NameOf(department.Id, registerNumber, date);
         throw new PreconditionFailedException("MANDATORY_FIELDS_MISSING", fields.Select(f => new PreconditionViolation(
             "MANDATORY_FIELD", $"{day}/fields/{f.Id}", $"Mandatory field {f.Id} \"{f.Name}\" has no value on {Dates.ToWire(date)}.")).ToArray());
     }
@@ -118,7 +118,7 @@ internal static class WeeklyBalanceRules
         var open = IsoWeeks.Days(monday).Except(confirmed).ToList();
         if (open.Count == 0) return;
         throw new PreconditionFailedException("DAYS_NOT_CONFIRMED", open.Select(d => new PreconditionViolation(
-            "DAY_NOT_CONFIRMED", WeeklyBalanceMapper.DayName(departmentId, registerNumber, d),
+            "DAY_NOT_CONFIRMED", RegisterDay.NameOf(departmentId, registerNumber, d),
             $"{Dates.ToWire(d)} is not confirmed for register {registerNumber}; confirm every day of the week first.")).ToArray());
     }
 }

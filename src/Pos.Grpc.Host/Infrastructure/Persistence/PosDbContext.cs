@@ -22,6 +22,9 @@ public sealed class PosDbContext(DbContextOptions<PosDbContext> options) : DbCon
     public DbSet<ImportJobEntity> ImportJobs => Set<ImportJobEntity>();
     public DbSet<ImportUnitEntity> ImportUnits => Set<ImportUnitEntity>();
     public DbSet<ImportedDayEntity> ImportedDays => Set<ImportedDayEntity>();
+    public DbSet<ImportJobAccountEntity> ImportJobAccounts => Set<ImportJobAccountEntity>();
+    public DbSet<ImportLaneEntity> ImportLanes => Set<ImportLaneEntity>();
+    public DbSet<ImportWatermarkEntity> ImportWatermarks => Set<ImportWatermarkEntity>();
 
     /// <summary>The ASP.NET Core Data Protection key ring, shared by every instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -26,9 +26,9 @@ public sealed class EndToEndImportFixture : LightspeedSandboxFixture
     protected override Dictionary<string, string?> HostSettings()
     {
         var settings = base.HostSettings();
-        settings["Imports:Workers:Slots"] = "2";
-        settings["Imports:Workers:PollInterval"] = "00:00:00.200";
-        settings["Imports:Workers:RetryBaseDelay"] = "00:00:00.050";
+        settings["Imports:Engine:Enabled"] = "true";
+        settings["Imports:Engine:PollInterval"] = "00:00:00.200";
+        settings["Imports:Engine:RetryBaseDelay"] = "00:00:00.050";
         settings["Imports:Watch:HeartbeatInterval"] = "00:00:01";
         settings["Imports:Watch:MinUpdateInterval"] = "00:00:00.100";
         return settings;

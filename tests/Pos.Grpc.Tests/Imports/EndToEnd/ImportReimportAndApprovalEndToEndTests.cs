@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Pos.Grpc.Host.Features.Imports.Numbers;
+using Pos.Grpc.Host.Engine.Days;
 
 namespace Pos.Grpc.Tests.Imports.EndToEnd;
 

@@ -6,8 +6,8 @@ using Pos.Grpc.Host.Features.WeeklyBalance.AutoConfirm;
 
 namespace Pos.Grpc.Tests.Imports.Jobs;
 
-/// <summary>A host with workers and a clock the tests set.</summary>
-public sealed class AutoConfirmFixture() : ImportHostFixture(workerSlots: 2, clock: new MutableClock());
+/// <summary>A host with lanes and a clock the tests set.</summary>
+public sealed class AutoConfirmFixture() : ImportHostFixture(runsLanes: true, clock: new MutableClock());
 
 /// <summary>Auto-confirm at the client's confirm_days_at: imported and complete days are confirmed, the others keep a reason.</summary>
 public sealed class AutoConfirmTests(AutoConfirmFixture host) : IClassFixture<AutoConfirmFixture>
@@ -69,8 +69,6 @@ public sealed class AutoConfirmTests(AutoConfirmFixture host) : IClassFixture<Au
             await _seed.DepartmentAsync(802, department, account);
             await _seed.ConnectionAsync(802, account);
         }
-        // Department 80202's import writes nothing, so its mandatory gross sales stay empty.
-        host.Importer.For(80202).WriteNothing = true;
 
         // Tuesday 3 Nov, 05:30: nothing has been imported yet.
         host.Clock!.Now = Copenhagen("2026-11-03", 5, 30);
@@ -84,8 +82,11 @@ public sealed class AutoConfirmTests(AutoConfirmFixture host) : IClassFixture<Au
             .GetWeeklyBalanceAsync(new() { DepartmentId = 80201, IsoYear = 2026, IsoWeek = 45 });
         Assert.Contains("has not completed", week.WeeklyBalance.Registers[0].Days[0].OpenReason);
 
-        // The import of 30 Oct..2 Nov completes; the next day's run confirms what it can.
+        // The import of 30 Oct..2 Nov completes; the next day's run confirms what it can. Somebody clears department
+        // 80202's gross sales in the weekly balance, so its mandatory field has no value.
         await ImportAsync(802, [80201, 80202], "2026-10-30", "2026-11-02");
+        await using (var db = host.NewDbContext())
+            await db.DayValues.Where(v => v.DepartmentId == 80202).ExecuteDeleteAsync();
         host.Clock.Now = Copenhagen("2026-11-04", 5, 1);
         await RunAutoConfirmAsync();
 

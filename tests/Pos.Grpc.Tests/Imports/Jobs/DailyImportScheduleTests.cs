@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pos.Grpc.Contracts.Imports.V1;
 using Pos.Grpc.Contracts.LightspeedAuth.V1;
-using Pos.Grpc.Host.Features.Imports.Scheduling;
+using Pos.Grpc.Host.Engine.Nightly;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 
 namespace Pos.Grpc.Tests.Imports.Jobs;
@@ -16,9 +16,9 @@ public sealed class ScheduleFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        A = new ImportHostFixture(workerSlots: 0, clock: Clock);
+        A = new ImportHostFixture(runsLanes: false, clock: Clock);
         await A.InitializeAsync();
-        B = new ImportHostFixture(workerSlots: 0, sharedConnectionString: A.ConnectionString, clock: Clock);
+        B = new ImportHostFixture(runsLanes: false, sharedConnectionString: A.ConnectionString, clock: Clock);
         await B.InitializeAsync();
     }
 
@@ -32,7 +32,7 @@ public sealed class ScheduleFixture : IAsyncLifetime
     public static async Task FireAsync(ImportHostFixture host)
     {
         await using var scope = host.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<DailyImportInvocable>().Invoke();
+        await scope.ServiceProvider.GetRequiredService<NightlyImportInvocable>().Invoke();
     }
 }
 

@@ -2,21 +2,22 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pos.Grpc.Contracts.Imports.V1;
-using Pos.Grpc.Host.Features.Imports.Engine;
+using Pos.Grpc.Host.Engine.Jobs;
 using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
+using Pos.Grpc.Providers;
 using Pos.Grpc.Tests.Infrastructure;
 
 namespace Pos.Grpc.Tests.Imports.Jobs;
 
 /// <summary>
-/// A host with the test importer, short engine timings (heartbeat 1 s, lease 5 s renewed every second, quick
+/// A host with the scripted POS in place of Lightspeed, short engine timings (heartbeat 1 s, lease 5 s renewed every second, quick
 /// retries) and optionally a clock the test moves. <paramref name="sharedConnectionString"/> puts it on another
 /// host's database: several instances against one PostgreSQL, as in production.
 /// </summary>
-public class ImportHostFixture(int workerSlots = 2, string? sharedConnectionString = null, MutableClock? clock = null) : PosHostFixture
+public class ImportHostFixture(bool runsLanes = true, string? sharedConnectionString = null, MutableClock? clock = null) : PosHostFixture
 {
-    public TestDepartmentDayImporter Importer { get; } = new();
+    public ScriptedPosProvider Pos { get; } = new();
 
     /// <summary>The host's clock when the test controls it; null means the system clock.</summary>
     public MutableClock? Clock { get; } = clock;
@@ -29,14 +30,14 @@ public class ImportHostFixture(int workerSlots = 2, string? sharedConnectionStri
     protected override Dictionary<string, string?> HostSettings()
     {
         var settings = base.HostSettings();
-        settings["Imports:Workers:Slots"] = workerSlots.ToString();
-        settings["Imports:Workers:InstanceId"] = InstanceId;
-        settings["Imports:Workers:LeaseDuration"] = "00:00:05";
-        settings["Imports:Workers:LeaseRenewInterval"] = "00:00:01";
-        settings["Imports:Workers:PollInterval"] = "00:00:00.500";
-        settings["Imports:Workers:MaxUnitAttempts"] = "3";
-        settings["Imports:Workers:RetryBaseDelay"] = "00:00:00.050";
-        settings["Imports:Workers:ShutdownGrace"] = "00:00:01";
+        settings["Imports:Engine:Enabled"] = runsLanes ? "true" : "false";
+        settings["Imports:Engine:InstanceId"] = InstanceId;
+        settings["Imports:Engine:LeaseDuration"] = "00:00:05";
+        settings["Imports:Engine:LeaseRenewInterval"] = "00:00:01";
+        settings["Imports:Engine:PollInterval"] = "00:00:00.500";
+        settings["Imports:Engine:MaxUnitAttempts"] = "3";
+        settings["Imports:Engine:RetryBaseDelay"] = "00:00:00.050";
+        settings["Imports:Engine:ShutdownGrace"] = "00:00:01";
         settings["Imports:Watch:HeartbeatInterval"] = "00:00:01";
         settings["Imports:Watch:MinUpdateInterval"] = "00:00:00.100";
         return settings;
@@ -44,7 +45,8 @@ public class ImportHostFixture(int workerSlots = 2, string? sharedConnectionStri
 
     protected override void ConfigureHost(WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<IDepartmentDayImporter>(Importer);
+        // In place of the R-Series provider: the first registration of a POS wins.
+        builder.Services.AddSingleton<IPosProvider>(Pos);
         if (Clock is not null) builder.Services.AddSingleton<TimeProvider>(Clock);
     }
 
@@ -81,7 +83,7 @@ public class ImportHostFixture(int workerSlots = 2, string? sharedConnectionStri
             var job = await ReadJobAsync(jobId);
             if (condition(job)) return job;
             Assert.True(DateTime.UtcNow < deadline,
-                $"Job {jobId} never became {what}: state {job.State}, done {job.DepartmentDaysDone}/{job.DepartmentDaysTotal}, owner {job.LeaseOwner}, errors {job.Errors}");
+                $"Job {jobId} never became {what}: state {job.State}, done {job.DepartmentDaysDone}/{job.DepartmentDaysTotal}, errors {job.Errors}");
             await Task.Delay(50);
         }
     }
@@ -91,10 +93,10 @@ public class ImportHostFixture(int workerSlots = 2, string? sharedConnectionStri
 }
 
 /// <summary>No workers: jobs stay as the RPCs leave them (QUEUED), so requests and reads can be checked alone.</summary>
-public sealed class QueuedImportsFixture() : ImportHostFixture(workerSlots: 0);
+public sealed class QueuedImportsFixture() : ImportHostFixture(runsLanes: false);
 
-/// <summary>Two workers running jobs as they are queued.</summary>
-public sealed class RunningImportsFixture() : ImportHostFixture(workerSlots: 2);
+/// <summary>Lanes running jobs as they are queued.</summary>
+public sealed class RunningImportsFixture() : ImportHostFixture(runsLanes: true);
 
 /// <summary>A clock the test sets, for the schedules; now starts at Tuesday 2026-11-03 08:00 UTC (09:00 in Copenhagen).</summary>
 public sealed class MutableClock(DateTimeOffset now) : TimeProvider
@@ -113,7 +115,7 @@ public sealed class MutableClock(DateTimeOffset now) : TimeProvider
 }
 
 /// <summary>
-/// Two instances on ONE database: A serves RPCs only (no workers), B runs the jobs. What A shows of a job B runs
+/// Two instances on ONE database: A serves RPCs only (no lanes), B runs the jobs. What A shows of a job B runs
 /// can only have come through PostgreSQL (rows and LISTEN/NOTIFY).
 /// </summary>
 public sealed class TwoHostsFixture : IAsyncLifetime
@@ -123,9 +125,9 @@ public sealed class TwoHostsFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        A = new ImportHostFixture(workerSlots: 0);
+        A = new ImportHostFixture(runsLanes: false);
         await A.InitializeAsync();
-        B = new ImportHostFixture(workerSlots: 2, sharedConnectionString: A.ConnectionString);
+        B = new ImportHostFixture(runsLanes: true, sharedConnectionString: A.ConnectionString);
         await B.InitializeAsync();
     }
 

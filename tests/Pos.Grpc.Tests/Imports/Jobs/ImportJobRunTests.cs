@@ -4,7 +4,7 @@ using Pos.Grpc.Tests.Infrastructure;
 
 namespace Pos.Grpc.Tests.Imports.Jobs;
 
-/// <summary>Jobs run by the workers: numbers, failures, retries and cancellation at a department-day boundary.</summary>
+/// <summary>Jobs run by the lanes: numbers, failures, retries, cancellation, and reading on while days wait to be written.</summary>
 public sealed class ImportJobRunTests(RunningImportsFixture host) : IClassFixture<RunningImportsFixture>
 {
     private readonly ImportSeed _seed = new(host);
@@ -41,36 +41,39 @@ public sealed class ImportJobRunTests(RunningImportsFixture host) : IClassFixtur
         var job = await host.WaitForStateAsync(jobId, ImportJobState.Succeeded);
 
         Assert.Equal((6, 6), (job.DepartmentDaysTotal, job.DepartmentDaysDone));
-        Assert.Equal(6 * TestDepartmentDayImporter.SalesPerDay, job.SalesRead);
+        Assert.Equal(6 * ScriptedPosProvider.SalesPerDay, job.SalesRead);
         Assert.Equal(6, job.ValuesWritten);
-        Assert.Equal(6 * TestDepartmentDayImporter.RequestsPerDay, job.RequestsMade);
+        // One stream per account over its three days, one page a day.
+        Assert.Equal(6 * ScriptedPosProvider.RequestsPerPage, job.RequestsMade);
         Assert.Equal(6 * 5, job.RateLimitWaitMs);
         Assert.Equal("[]", job.Errors.Replace(" ", ""));
-        Assert.Null(job.LeaseOwner);
         Assert.NotNull(job.StartedAt);
         Assert.NotNull(job.FinishedAt);
-        foreach (var department in new long[] { 30101, 30102 })
+        foreach (var (department, account) in new[] { (30101L, "3011"), (30102L, "3012") })
         {
             var values = await ValuesAsync(301, department);
             foreach (var day in Days("2026-10-01", "2026-10-03"))
             {
-                Assert.Equal(TestDepartmentDayImporter.ValueOf(department, day), values[day]);
-                Assert.Equal(1, host.Importer.Writes(department, day));
+                Assert.Equal(ScriptedPosProvider.ValueOf(account, day), values[day]);
+                Assert.Equal(1, host.Pos.Reads(account, day));
             }
         }
         await using var db = host.NewDbContext();
         Assert.Equal(6, await db.ImportedDays.CountAsync(d => d.JobId == jobId));
-        Assert.True(await db.ImportUnits.Where(u => u.JobId == jobId).AllAsync(u => u.State == 1 && u.SalesRead == TestDepartmentDayImporter.SalesPerDay && u.FinishedAt != null));
+        Assert.True(await db.ImportUnits.Where(u => u.JobId == jobId)
+            .AllAsync(u => u.State == 1 && u.SalesRead == ScriptedPosProvider.SalesPerDay && u.FinishedAt != null));
+        // Both lanes were given back once their work was done.
+        Assert.True(await db.ImportLanes.Where(l => l.AccountKey == "rseries:3011" || l.AccountKey == "rseries:3012").AllAsync(l => l.LeaseOwner == null));
 
         var read = (await host.Imports(host.SupervisorOf(301)).GetImportJobAsync(new() { JobId = jobId.ToString() })).Job;
         Assert.All(read.Progress.Departments, d => Assert.Equal((DepartmentImportState.Done, 3, 3), (d.State, d.DaysDone, d.DaysTotal)));
     }
 
     [Fact]
-    public async Task Job_OneDepartmentFailsPermanently_SucceedsWithThatDepartmentFailedAndListed()
+    public async Task Job_OneAccountFailsPermanently_SucceedsWithThatDepartmentFailedAndListed()
     {
         await _seed.ReadyClientAsync(302, (30201, "3021"), (30202, "3022"));
-        host.Importer.For(30202).PermanentFailure = "LIGHTSPEED_REAUTHORIZATION_REQUIRED";
+        host.Pos.For("3022").PermanentFailure = "LIGHTSPEED_REAUTHORIZATION_REQUIRED";
 
         var jobId = await StartAsync(302, [30201, 30202], "2026-10-01", "2026-10-04");
         await host.WaitForStateAsync(jobId, ImportJobState.Succeeded);
@@ -79,12 +82,11 @@ public sealed class ImportJobRunTests(RunningImportsFixture host) : IClassFixtur
         Assert.Equal(4, read.Progress.DepartmentDaysDone);
         var failed = read.Progress.Departments.Single(d => d.DepartmentId == 30202);
         Assert.Equal((DepartmentImportState.Failed, 0, 4), (failed.State, failed.DaysDone, failed.DaysTotal));
-        Assert.Contains("30202", failed.Error);
         var error = Assert.Single(read.Progress.Errors);
         Assert.Equal((30202L, "2026-10-01", "LIGHTSPEED_REAUTHORIZATION_REQUIRED"), (error.DepartmentId, error.Date, error.Reason));
-        // The department stopped at its first day: the remaining days were not even fetched.
-        Assert.Equal(1, host.Importer.Prepares(30202, ImportSeed.Day("2026-10-01")));
-        Assert.Equal(0, host.Importer.Prepares(30202, ImportSeed.Day("2026-10-02")));
+        // The account's read stopped at its first page and was not tried again: a permanent failure is not retried.
+        Assert.Equal(1, host.Pos.Reads("3022", ImportSeed.Day("2026-10-01")));
+        Assert.Equal(0, host.Pos.Reads("3022", ImportSeed.Day("2026-10-02")));
         Assert.Empty(await ValuesAsync(302, 30202));
         Assert.Equal(4, (await ValuesAsync(302, 30201)).Count);
     }
@@ -93,7 +95,7 @@ public sealed class ImportJobRunTests(RunningImportsFixture host) : IClassFixtur
     public async Task Job_NothingCouldBeImported_Fails()
     {
         await _seed.ReadyClientAsync(303, (30301, "3031"));
-        host.Importer.For(30301).PermanentFailure = "LIGHTSPEED_ACCOUNT_GONE";
+        host.Pos.For("3031").PermanentFailure = "LIGHTSPEED_ACCOUNT_GONE";
 
         var jobId = await StartAsync(303, [30301], "2026-10-01", "2026-10-02");
         var job = await host.WaitForStateAsync(jobId, ImportJobState.Failed);
@@ -104,102 +106,93 @@ public sealed class ImportJobRunTests(RunningImportsFixture host) : IClassFixtur
     }
 
     [Fact]
-    public async Task Job_TransientFailures_AreRetriedUntilTheDaySucceeds()
+    public async Task Job_TransientFailures_AreRetriedFromTheFirstUnfinishedDay()
     {
         await _seed.ReadyClientAsync(304, (30401, "3041"));
-        host.Importer.For(30401).FailTransiently(2);
+        // Two reads fail when they reach day 3. Day 1 is complete once day 2's page has come (a sale past its end), so the
+        // first read writes it; days 2 and 3 are read again from day 2, and the third read writes them.
+        host.Pos.For("3041").FailTransiently(2, from: ImportSeed.Day("2026-10-03"));
 
-        var jobId = await StartAsync(304, [30401], "2026-10-01", "2026-10-02");
+        var jobId = await StartAsync(304, [30401], "2026-10-01", "2026-10-03");
         var job = await host.WaitForStateAsync(jobId, ImportJobState.Succeeded);
 
-        Assert.Equal(2, job.DepartmentDaysDone);
-        Assert.Equal(3, host.Importer.Prepares(30401, ImportSeed.Day("2026-10-01")));
-        Assert.Equal(1, host.Importer.Prepares(30401, ImportSeed.Day("2026-10-02")));
+        Assert.Equal(3, job.DepartmentDaysDone);
+        Assert.Equal(1, host.Pos.Reads("3041", ImportSeed.Day("2026-10-01")));
+        Assert.Equal(3, host.Pos.Reads("3041", ImportSeed.Day("2026-10-02")));
+        Assert.Equal(3, host.Pos.Reads("3041", ImportSeed.Day("2026-10-03")));
         Assert.Equal("[]", job.Errors.Replace(" ", ""));
+        Assert.Equal(Days("2026-10-01", "2026-10-03"), (await ValuesAsync(304, 30401)).Keys.Order());
     }
 
     [Fact]
-    public async Task Job_DatabaseUnreachableForMoreAttemptsThanADayHas_TheDayIsNotFailedButImported()
-    {
-        // PostgreSQL, not the day, is failing: giving up on the day (and recording that once the database is back)
-        // would end the job SUCCEEDED without it. Waiting for the database uses none of the day's 3 attempts.
-        await _seed.ReadyClientAsync(309, (30901, "3091"));
-        host.Importer.For(30901).FailWithUnreachableDatabase(5);
-
-        var jobId = await StartAsync(309, [30901], "2026-10-01", "2026-10-02");
-        var job = await host.WaitForStateAsync(jobId, ImportJobState.Succeeded);
-
-        Assert.Equal(2, job.DepartmentDaysDone);
-        Assert.Equal("[]", job.Errors.Replace(" ", ""));
-        Assert.Equal(6, host.Importer.Prepares(30901, ImportSeed.Day("2026-10-01")));
-        Assert.Equal([ImportSeed.Day("2026-10-01"), ImportSeed.Day("2026-10-02")], (await ValuesAsync(309, 30901)).Keys.Order());
-    }
-
-    [Fact]
-    public async Task Job_TransientFailuresPastTheLimit_FailThatDayAndTheRestIsImported()
+    public async Task Job_TransientFailuresPastTheLimit_FailTheDaysStillUnreadAndKeepWhatWasWritten()
     {
         await _seed.ReadyClientAsync(305, (30501, "3051"));
-        host.Importer.For(30501).FailTransiently(3);
+        host.Pos.For("3051").FailTransiently(3, from: ImportSeed.Day("2026-10-03"));
 
         var jobId = await StartAsync(305, [30501], "2026-10-01", "2026-10-03");
         await host.WaitForStateAsync(jobId, ImportJobState.Succeeded);
 
         var read = (await host.Imports(host.SupervisorOf(305)).GetImportJobAsync(new() { JobId = jobId.ToString() })).Job;
-        Assert.Equal(2, read.Progress.DepartmentDaysDone);
+        Assert.Equal(1, read.Progress.DepartmentDaysDone);
         var department = Assert.Single(read.Progress.Departments);
-        Assert.Equal((DepartmentImportState.Failed, 2, 3), (department.State, department.DaysDone, department.DaysTotal));
+        Assert.Equal((DepartmentImportState.Failed, 1, 3), (department.State, department.DaysDone, department.DaysTotal));
         var error = Assert.Single(read.Progress.Errors);
-        Assert.Equal(("2026-10-01", "TEST_TRANSIENT"), (error.Date, error.Reason));
-        Assert.Equal(3, host.Importer.Prepares(30501, ImportSeed.Day("2026-10-01")));
-        Assert.Equal([ImportSeed.Day("2026-10-02"), ImportSeed.Day("2026-10-03")], (await ValuesAsync(305, 30501)).Keys.Order());
+        Assert.Equal(("2026-10-02", "TEST_TRANSIENT"), (error.Date, error.Reason));
+        Assert.Contains("gave up after 3 attempts", error.Message);
+        Assert.Equal(3, host.Pos.Reads("3051", ImportSeed.Day("2026-10-03")));
+        Assert.Equal([ImportSeed.Day("2026-10-01")], (await ValuesAsync(305, 30501)).Keys.Order());
     }
 
     [Fact]
-    public async Task Job_WhileADayIsWritten_TheNextDayIsFetched_OneDayAheadAtMost()
+    public async Task Job_WhileADayWaitsToBeWritten_TheStreamReadsOn()
     {
         await _seed.ReadyClientAsync(312, (31201, "3121"));
-        var writing = host.Importer.For(31201).BlockWriteOn(ImportSeed.Day("2026-10-01"));
-        var jobId = await StartAsync(312, [31201], "2026-10-01", "2026-10-03");
-        await writing.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        // Another transaction holds the department's lock: the checkpoints of its days wait for it.
+        await using var holder = host.NewDbContext();
+        await using var hold = await holder.Database.BeginTransactionAsync();
+        await holder.Database.ExecuteSqlAsync($"SELECT id FROM departments WHERE id = {31201L} FOR NO KEY UPDATE");
 
-        // Day 1's write holds its checkpoint transaction open: day 2 is already being fetched, day 3 is not.
-        Assert.Equal(1, host.Importer.Prepares(31201, ImportSeed.Day("2026-10-02")));
-        Assert.Equal(0, host.Importer.Prepares(31201, ImportSeed.Day("2026-10-03")));
-        Assert.Equal(0, host.Importer.Writes(31201, ImportSeed.Day("2026-10-02")));
-        writing.Release();
+        var jobId = await StartAsync(312, [31201], "2026-10-01", "2026-10-03");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (host.Pos.Reads("3121", ImportSeed.Day("2026-10-03")) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The stream did not read on while day 1 waited to be written.");
+            await Task.Delay(20);
+        }
+        Assert.Empty(await ValuesAsync(312, 31201));
+        await hold.RollbackAsync();
 
         var job = await host.WaitForStateAsync(jobId, ImportJobState.Succeeded);
         Assert.Equal(3, job.DepartmentDaysDone);
-        foreach (var day in Days("2026-10-01", "2026-10-03"))
-            Assert.Equal((1, 1), (host.Importer.Prepares(31201, day), host.Importer.Writes(31201, day)));
+        foreach (var day in Days("2026-10-01", "2026-10-03")) Assert.Equal(1, host.Pos.Reads("3121", day));
         Assert.Equal(Days("2026-10-01", "2026-10-03"), (await ValuesAsync(312, 31201)).Keys.Order());
     }
 
     [Fact]
-    public async Task CancelImportJob_RunningJob_StopsAtTheDayBoundaryKeepingWhatWasWritten()
+    public async Task CancelImportJob_RunningJob_IsCancelledAtOnceKeepingWhatWasWritten()
     {
         await _seed.ReadyClientAsync(306, (30601, "3061"));
-        var gate = host.Importer.For(30601).BlockOn(ImportSeed.Day("2026-10-03"));
+        var gate = host.Pos.For("3061").BlockOn(ImportSeed.Day("2026-10-03"));
         var jobId = await StartAsync(306, [30601], "2026-10-01", "2026-10-05");
         await gate.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        // Day 1 closed when day 2's page came; day 2 closes only with day 3's page, which waits at the gate.
+        await host.WaitForJobAsync(jobId, j => j.DepartmentDaysDone == 1, "one day done");
 
         var response = (await host.Imports(host.SupervisorOf(306)).CancelImportJobAsync(new() { JobId = jobId.ToString() })).Job;
-        // The day in progress finishes first.
-        Assert.Equal(ImportJobState.Running, response.State);
-        Assert.True((await host.ReadJobAsync(jobId)).CancelRequested);
+        Assert.Equal(ImportJobState.Cancelled, response.State);
         gate.Release();
-        var job = await host.WaitForStateAsync(jobId, ImportJobState.Cancelled);
+        await Task.Delay(TimeSpan.FromSeconds(1));
 
-        Assert.Equal(3, job.DepartmentDaysDone);
+        var job = await host.ReadJobAsync(jobId);
+        Assert.Equal((int)ImportJobState.Cancelled, job.State);
+        Assert.True(job.CancelRequested);
+        Assert.Equal(1, job.DepartmentDaysDone);
         Assert.NotNull(job.FinishedAt);
-        Assert.Null(job.LeaseOwner);
-        Assert.Equal(Days("2026-10-01", "2026-10-03"), (await ValuesAsync(306, 30601)).Keys.Order());
-        // Day 4 may have been read ahead while day 3 was written (fetched at most once, never written); day 5 is never touched.
-        Assert.InRange(host.Importer.Prepares(30601, ImportSeed.Day("2026-10-04")), 0, 1);
-        Assert.Equal(0, host.Importer.Writes(30601, ImportSeed.Day("2026-10-04")));
-        Assert.Equal(0, host.Importer.Prepares(30601, ImportSeed.Day("2026-10-05")));
+        // The read went on once the gate opened, but the job had ended: its next write was refused, nothing more was written.
+        Assert.Equal([ImportSeed.Day("2026-10-01")], (await ValuesAsync(306, 30601)).Keys.Order());
         await using var db = host.NewDbContext();
-        Assert.Equal(2, await db.ImportUnits.CountAsync(u => u.JobId == jobId && u.State == 0));
+        Assert.Equal(4, await db.ImportUnits.CountAsync(u => u.JobId == jobId && u.State == 0));
     }
 
     [Fact]
@@ -215,14 +208,14 @@ public sealed class ImportJobRunTests(RunningImportsFixture host) : IClassFixtur
 
         var overwritten = await host.WaitForStateAsync(await StartAsync(307, [30701], "2026-10-02", "2026-10-02", overwrite: true), ImportJobState.Succeeded);
         Assert.Equal((1L, 0L, 1L), (overwritten.ValuesWritten, overwritten.ValuesSkippedApproved, overwritten.ValuesOverwrittenApproved));
-        Assert.Equal(TestDepartmentDayImporter.ValueOf(30701, ImportSeed.Day("2026-10-02")), (await ValuesAsync(307, 30701))[ImportSeed.Day("2026-10-02")]);
+        Assert.Equal(ScriptedPosProvider.ValueOf("3071", ImportSeed.Day("2026-10-02")), (await ValuesAsync(307, 30701))[ImportSeed.Day("2026-10-02")]);
     }
 
     [Fact]
-    public async Task Job_QueuedBehindARunningOne_RunsInTheSecondSlot()
+    public async Task Job_OfAnotherAccount_IsNotHeldUpByABlockedOne()
     {
         await _seed.ReadyClientAsync(308, (30801, "3081"), (30802, "3082"));
-        var gate = host.Importer.For(30801).BlockOn(ImportSeed.Day("2026-10-01"));
+        var gate = host.Pos.For("3081").BlockOn(ImportSeed.Day("2026-10-01"));
         var blocked = await StartAsync(308, [30801], "2026-10-01", "2026-10-01");
         await gate.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -232,5 +225,22 @@ public sealed class ImportJobRunTests(RunningImportsFixture host) : IClassFixtur
 
         gate.Release();
         await host.WaitForStateAsync(blocked, ImportJobState.Succeeded);
+    }
+
+    [Fact]
+    public async Task Job_TwoJobsOnOneAccount_ShareItsLane()
+    {
+        await _seed.ReadyClientAsync(310, (31001, "3101"), (31002, "3102"));
+        // Two departments on one account: different shops' registers.
+        await _seed.DepartmentAsync(310, 31003, "3101", terminalNumbers: ["2"]);
+        host.Pos.For("3101").Delay = TimeSpan.FromMilliseconds(100);
+        var first = await StartAsync(310, [31001], "2026-10-01", "2026-10-04");
+        var second = await StartAsync(310, [31003], "2026-10-01", "2026-10-04");
+
+        await host.WaitForStateAsync(first, ImportJobState.Succeeded);
+        await host.WaitForStateAsync(second, ImportJobState.Succeeded);
+        await using var db = host.NewDbContext();
+        Assert.Equal(1, await db.ImportLanes.CountAsync(l => l.AccountKey == "rseries:3101"));
+        Assert.Equal(4, (await ValuesAsync(310, 31001)).Count);
     }
 }

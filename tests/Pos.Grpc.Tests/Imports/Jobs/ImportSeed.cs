@@ -161,7 +161,11 @@ public sealed class ImportSeed(Func<PosDbContext> newDbContext)
         configure?.Invoke(job);
         await using var db = newDbContext();
         db.ImportJobs.Add(job);
-        db.ImportUnits.AddRange(departmentIds.SelectMany(d => days.Select(day => new ImportUnitEntity { JobId = job.Id, DepartmentId = d, Date = day })));
+        var accounts = await db.Departments.Where(d => departmentIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => $"rseries:{d.PosClientNumber}");
+        db.ImportUnits.AddRange(departmentIds.SelectMany(d => days.Select(day =>
+            new ImportUnitEntity { JobId = job.Id, DepartmentId = d, Date = day, AccountKey = accounts.GetValueOrDefault(d, "rseries:") })));
+        db.ImportJobAccounts.AddRange(departmentIds.Select(d => accounts.GetValueOrDefault(d, "rseries:")).Distinct()
+            .Select(a => new ImportJobAccountEntity { JobId = job.Id, AccountKey = a }));
         await db.SaveChangesAsync();
         return job;
     }

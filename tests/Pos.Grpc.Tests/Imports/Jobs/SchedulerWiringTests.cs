@@ -8,7 +8,7 @@ namespace Pos.Grpc.Tests.Imports.Jobs;
 /// host starts; the clock says 09:00 in Copenhagen, so the 02:00 run was missed and the run at start-up must
 /// create the day's job.
 /// </summary>
-public sealed class SchedulerOnFixture() : ImportHostFixture(workerSlots: 0, clock: new MutableClock())
+public sealed class SchedulerOnFixture() : ImportHostFixture(runsLanes: false, clock: new MutableClock())
 {
     public const long ClientId = 901;
 

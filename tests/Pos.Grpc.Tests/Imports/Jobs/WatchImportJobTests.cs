@@ -31,7 +31,8 @@ public sealed class WatchImportJobTests(RunningImportsFixture host) : IClassFixt
     {
         var departmentId = clientId * 100 + 1;
         await _seed.ReadyClientAsync(clientId, (departmentId, $"{clientId}1"));
-        var gate = host.Importer.For(departmentId).BlockOn(ImportSeed.Day("2026-10-02"));
+        // Day 1 closes when day 2's page comes; day 2 closes only with day 3's page, held back here.
+        var gate = host.Pos.For($"{clientId}1").BlockOn(ImportSeed.Day("2026-10-03"));
         var jobId = await StartAsync(clientId, departmentId, "2026-10-01", "2026-10-03");
         using var call = host.Imports(host.SupervisorOf(clientId), transport).WatchImportJob(new() { JobId = jobId });
 
@@ -67,7 +68,7 @@ public sealed class WatchImportJobTests(RunningImportsFixture host) : IClassFixt
     {
         var departmentId = clientId * 100 + 1;
         await _seed.ReadyClientAsync(clientId, (departmentId, $"{clientId}1"));
-        var gate = host.Importer.For(departmentId).BlockOn(ImportSeed.Day("2026-10-01"));
+        var gate = host.Pos.For($"{clientId}1").BlockOn(ImportSeed.Day("2026-10-01"));
         var jobId = await StartAsync(clientId, departmentId, "2026-10-01", "2026-10-01");
         await gate.Entered.Task.WaitAsync(Generous);
         using var call = host.Imports(host.SupervisorOf(clientId), transport).WatchImportJob(new() { JobId = jobId });
@@ -92,7 +93,7 @@ public sealed class WatchImportJobTests(RunningImportsFixture host) : IClassFixt
     public async Task Watch_WatcherLeaves_TheJobCarriesOn()
     {
         await _seed.ReadyClientAsync(405, (40501, "4051"));
-        var gate = host.Importer.For(40501).BlockOn(ImportSeed.Day("2026-10-01"));
+        var gate = host.Pos.For("4051").BlockOn(ImportSeed.Day("2026-10-01"));
         var jobId = await StartAsync(405, 40501, "2026-10-01", "2026-10-02");
         using (var call = host.Imports(host.SupervisorOf(405)).WatchImportJob(new() { JobId = jobId }))
         {
@@ -109,7 +110,7 @@ public sealed class WatchImportJobTests(RunningImportsFixture host) : IClassFixt
     public async Task Watch_ManyWatchersOfOneJob_AllSeeItEnd()
     {
         await _seed.ReadyClientAsync(406, (40601, "4061"));
-        var gate = host.Importer.For(40601).BlockOn(ImportSeed.Day("2026-10-01"));
+        var gate = host.Pos.For("4061").BlockOn(ImportSeed.Day("2026-10-01"));
         var jobId = await StartAsync(406, 40601, "2026-10-01", "2026-10-02");
         var imports = host.Imports(host.TokenFor(PosRoles.Support));
         var calls = Enumerable.Range(0, 20).Select(_ => imports.WatchImportJob(new() { JobId = jobId })).ToList();

@@ -1,7 +1,8 @@
 using Pos.Grpc.Contracts.FieldMapping.V1;
 using Pos.Grpc.Host.Domain;
 using Pos.Grpc.Host.Features.FieldMapping;
-using Pos.Grpc.Host.Features.Imports.Numbers;
+using Pos.Grpc.Host.Engine.Days;
+using Pos.Grpc.Providers;
 using static Pos.Grpc.Tests.Imports.Numbers.TestSales;
 
 namespace Pos.Grpc.Tests.Imports.Numbers;
@@ -20,38 +21,34 @@ public sealed class DayAggregatorTests
     [
         // Register 1, 10:15. Tax and both discounts. Line 1: amount 100 - 15 - 5 = 80, discount 10 (line).
         // Line 2: amount 36.25 - 6.25 = 30, discount 2.50 (transaction). Gross 90 + 32.50 = 122.50.
-        Sale(1, "2026-06-10T10:15:00+02:00", "101",
+        Sale("2026-06-10T10:15:00+02:00", "101",
             Line(2, 100.00m, tax1: 15.00m, tax2: 5.00m, lineDiscount: 10.00m),
             Line(1, 36.25m, tax1: 6.25m, transactionDiscount: 2.50m)),
         // Register 1, 10:40. Exchange: one sold (amount 40), one returned (amount -20 -> returns 20).
-        Sale(2, "2026-06-10T10:40:00+02:00", "101",
+        Sale("2026-06-10T10:40:00+02:00", "101",
             Line(1, 50.00m, tax1: 10.00m),
-            Line(-1, -25.00m, tax1: -5.00m, parentSaleLineId: 77)),
+            Line(-1, -25.00m, tax1: -5.00m)),
         // Register 2, 00:00:00 exactly: the first instant of the day belongs to it (hour 00 = 22:00Z the day before).
-        Sale(3, "2026-06-10T00:00:00+02:00", "102", Line(1, 1.20m, tax1: 0.20m)),
+        Sale("2026-06-10T00:00:00+02:00", "102", Line(1, 1.20m, tax1: 0.20m)),
         // Register 2, 14:05. Sub-cent amounts as Lightspeed sends them: amount 51.73875 - 2.25 - 4.48875 = 45, discount 45.
-        Sale(4, "2026-06-10T14:05:00+02:00", "102",
+        Sale("2026-06-10T14:05:00+02:00", "102",
             Line(3, 51.73875m, tax1: 2.25m, tax2: 4.48875m, lineDiscount: 45m)),
         // Register 2, 14:50: a second sale in the same hour. Amount 10.
-        Sale(5, "2026-06-10T14:50:00+02:00", "102", Line(1, 12.50m, tax1: 2.50m)),
+        Sale("2026-06-10T14:50:00+02:00", "102", Line(1, 12.50m, tax1: 2.50m)),
         // Register 2, 20:10. Amount 5.
-        Sale(6, "2026-06-10T20:10:00+02:00", "102", Line(1, 6.00m, tax1: 1.00m)),
-        // Never counted: voided, open, archived.
-        Sale(7, "2026-06-10T11:00:00+02:00", "101", Line(1, 1000m)) with { Voided = true },
-        Sale(8, "2026-06-10T11:00:00+02:00", "101", Line(1, 2000m)) with { Completed = false },
-        Sale(9, "2026-06-10T11:00:00+02:00", "101", Line(1, 4000m)) with { Archived = true },
+        Sale("2026-06-10T20:10:00+02:00", "102", Line(1, 6.00m, tax1: 1.00m)),
         // Register 999 is not one of the department's: another department's sale (counted only without terminal numbers).
-        Sale(10, "2026-06-10T12:00:00+02:00", "999", Line(1, 77.00m)),
+        Sale("2026-06-10T12:00:00+02:00", "999", Line(1, 77.00m)),
         // One second before the day: the day before's.
-        Sale(11, "2026-06-09T23:59:59+02:00", "101", Line(1, 8000m)),
+        Sale("2026-06-09T23:59:59+02:00", "101", Line(1, 8000m)),
         // The refund of sale 1's first line, a day later (Thursday 09:20): it counts on Thursday, not on Wednesday.
-        Sale(12, "2026-06-11T09:20:00+02:00", "101",
-            Line(-2, -23.00m, tax1: -3.00m, parentSaleLineId: 1)),
+        Sale("2026-06-11T09:20:00+02:00", "101",
+            Line(-2, -23.00m, tax1: -3.00m)),
     ];
 
-    private static DayScope Scope(string date, string[]? terminalNumbers = null, bool amountsIncludeTax = false, TimeZoneInfo? zone = null,
-        string? shopId = null) =>
-        new(Day(date), zone ?? Copenhagen, terminalNumbers ?? TwoRegisters, shopId, amountsIncludeTax);
+    private static DayNumbers Aggregate(string date, IEnumerable<PosSale> sales, string[]? terminalNumbers = null, bool amountsIncludeTax = false,
+        string zone = "Europe/Copenhagen", string? shopId = null) =>
+        TestDays.AggregateDay(date, sales, terminalNumbers ?? TwoRegisters, amountsIncludeTax, zone, shopId);
 
     private static Dictionary<DateTimeOffset, decimal> HoursOf(DayNumbers numbers, int register, PosFieldType type) =>
         numbers.Hours(register, type).ToDictionary(h => h.StartUtc, h => h.Value);
@@ -59,9 +56,10 @@ public sealed class DayAggregatorTests
     [Fact]
     public void Aggregate_AmountsExcludingTax_EveryRulePerRegisterAndHour()
     {
-        var numbers = DayAggregator.Aggregate(Scope("2026-06-10"), Sales);
+        var numbers = Aggregate("2026-06-10", Sales);
 
-        Assert.Equal(12, numbers.SalesRead);
+        // The day gets its own department's sales of the day (not register 999's, not the days before and after).
+        Assert.Equal(6, numbers.SalesRead);
         Assert.Equal(6, numbers.SalesCounted);
         Assert.Equal(2, numbers.RegisterCount);
         Assert.Equal(24, numbers.IntervalStartsUtc.Count);
@@ -108,7 +106,7 @@ public sealed class DayAggregatorTests
     [Fact]
     public void Aggregate_AmountsIncludeTax_LineAmountIsCalcTotalRoundedOnlyPerStoredHour()
     {
-        var numbers = DayAggregator.Aggregate(Scope("2026-06-10", amountsIncludeTax: true), Sales);
+        var numbers = Aggregate("2026-06-10", Sales, amountsIncludeTax: true);
 
         // Register 1: (100 + 10) + (36.25 + 2.50) + 50 = 198.75; returns |-25| = 25.
         Assert.Equal(198.75m, numbers.Day(1, PosFieldType.GrossSales));
@@ -128,7 +126,7 @@ public sealed class DayAggregatorTests
     [Fact]
     public void Aggregate_RefundOnALaterDay_CountsOnTheDayItHappened()
     {
-        var thursday = DayAggregator.Aggregate(Scope("2026-06-11"), Sales);
+        var thursday = Aggregate("2026-06-11", Sales);
 
         Assert.Equal(1, thursday.SalesCounted);
         Assert.Equal(0m, thursday.Day(1, PosFieldType.GrossSales));
@@ -140,17 +138,17 @@ public sealed class DayAggregatorTests
         Assert.Equal(new Dictionary<DateTimeOffset, decimal> { [Utc("2026-06-11T07:00:00Z")] = 0m },
             HoursOf(thursday, 1, PosFieldType.Transactions));
 
-        var refundWithTax = DayAggregator.Aggregate(Scope("2026-06-11", amountsIncludeTax: true), Sales);
+        var refundWithTax = Aggregate("2026-06-11", Sales, amountsIncludeTax: true);
         Assert.Equal(23.00m, refundWithTax.Day(1, PosFieldType.Returns));
 
         // And the day before does not see the refund: Wednesday's returns are the exchange's alone.
-        Assert.Equal(20.00m, DayAggregator.Aggregate(Scope("2026-06-10"), Sales).Day(1, PosFieldType.Returns));
+        Assert.Equal(20.00m, Aggregate("2026-06-10", Sales).Day(1, PosFieldType.Returns));
     }
 
     [Fact]
     public void Aggregate_NoTerminalNumbers_EveryRegisterIntoRegister1()
     {
-        var numbers = DayAggregator.Aggregate(Scope("2026-06-10", terminalNumbers: []), Sales);
+        var numbers = Aggregate("2026-06-10", Sales, terminalNumbers: []);
 
         Assert.Equal(1, numbers.RegisterCount);
         Assert.Equal(7, numbers.SalesCounted);                              // the six, plus register 999's
@@ -165,12 +163,12 @@ public sealed class DayAggregatorTests
     {
         var sales = new[]
         {
-            Sale(1, "2026-06-10T10:00:00+02:00", "101", Line(1, 10m)),
-            Sale(2, "2026-06-10T10:00:00+02:00", "101", Line(1, 20m)) with { ShopId = "2" },
-            Sale(3, "2026-06-10T10:00:00+02:00", "101", Line(1, 40m)) with { ShopId = "" },
+            Sale("2026-06-10T10:00:00+02:00", "101", Line(1, 10m)),
+            Sale("2026-06-10T10:00:00+02:00", "101", Line(1, 20m)) with { ShopId = "2" },
+            Sale("2026-06-10T10:00:00+02:00", "101", Line(1, 40m)) with { ShopId = "" },
         };
 
-        var numbers = DayAggregator.Aggregate(Scope("2026-06-10", terminalNumbers: [], shopId: "1"), sales);
+        var numbers = Aggregate("2026-06-10", sales, terminalNumbers: [], shopId: "1");
 
         // The sale without a shop is taken: the POS did not say it belongs elsewhere.
         Assert.Equal(50m, numbers.Day(1, PosFieldType.GrossSales));
@@ -179,7 +177,7 @@ public sealed class DayAggregatorTests
     [Fact]
     public void Aggregate_NoSales_ZeroEverywhereAndNoHours()
     {
-        var numbers = DayAggregator.Aggregate(Scope("2026-06-10"), []);
+        var numbers = Aggregate("2026-06-10", []);
 
         foreach (var type in DayNumbers.ProvidedTypes)
         {
@@ -194,14 +192,14 @@ public sealed class DayAggregatorTests
     {
         var sales = new[]
         {
-            Sale(1, "2026-03-29T00:30:00+01:00", "101", Line(1, 1m)),
-            Sale(2, "2026-03-29T01:59:59+01:00", "101", Line(1, 2m)),
+            Sale("2026-03-29T00:30:00+01:00", "101", Line(1, 1m)),
+            Sale("2026-03-29T01:59:59+01:00", "101", Line(1, 2m)),
             // 02:00 CET does not exist: the next instant is 03:00 CEST (01:00Z).
-            Sale(3, "2026-03-29T03:00:00+02:00", "101", Line(1, 4m)),
-            Sale(4, "2026-03-29T23:59:00+02:00", "101", Line(1, 8m)),
+            Sale("2026-03-29T03:00:00+02:00", "101", Line(1, 4m)),
+            Sale("2026-03-29T23:59:00+02:00", "101", Line(1, 8m)),
         };
 
-        var numbers = DayAggregator.Aggregate(Scope("2026-03-29"), sales);
+        var numbers = Aggregate("2026-03-29", sales);
 
         Assert.Equal(23, numbers.IntervalStartsUtc.Count);
         Assert.Equal(Utc("2026-03-28T23:00:00Z"), numbers.StartUtc);
@@ -221,13 +219,13 @@ public sealed class DayAggregatorTests
     {
         var sales = new[]
         {
-            Sale(1, "2026-10-25T02:30:00+02:00", "101", Line(1, 1m)),  // first 02:00 hour (CEST) = 00:00Z
-            Sale(2, "2026-10-25T02:10:00+01:00", "101", Line(1, 2m)),  // second 02:00 hour (CET) = 01:00Z
-            Sale(3, "2026-10-25T02:50:00+01:00", "101", Line(1, 4m)),
-            Sale(4, "2026-10-25T23:30:00+01:00", "102", Line(1, 8m)),  // last interval of the day
+            Sale("2026-10-25T02:30:00+02:00", "101", Line(1, 1m)),  // first 02:00 hour (CEST) = 00:00Z
+            Sale("2026-10-25T02:10:00+01:00", "101", Line(1, 2m)),  // second 02:00 hour (CET) = 01:00Z
+            Sale("2026-10-25T02:50:00+01:00", "101", Line(1, 4m)),
+            Sale("2026-10-25T23:30:00+01:00", "102", Line(1, 8m)),  // last interval of the day
         };
 
-        var numbers = DayAggregator.Aggregate(Scope("2026-10-25"), sales);
+        var numbers = Aggregate("2026-10-25", sales);
 
         Assert.Equal(25, numbers.IntervalStartsUtc.Count);
         Assert.Equal(new Dictionary<DateTimeOffset, decimal>
@@ -251,14 +249,14 @@ public sealed class DayAggregatorTests
         var sales = new[]
         {
             // Copenhagen's Wednesday morning, but still Tuesday evening in New York (EDT, UTC-04:00).
-            Sale(1, "2026-06-10T03:30:00Z", "101", Line(1, 1m)),
+            Sale("2026-06-10T03:30:00Z", "101", Line(1, 1m)),
             // Wednesday 09:15 in New York = 13:15Z.
-            Sale(2, "2026-06-10T13:15:00Z", "101", Line(1, 2m)),
+            Sale("2026-06-10T13:15:00Z", "101", Line(1, 2m)),
             // Wednesday 23:30 in New York = Thursday 03:30Z: still New York's Wednesday.
-            Sale(3, "2026-06-11T03:30:00Z", "101", Line(1, 4m)),
+            Sale("2026-06-11T03:30:00Z", "101", Line(1, 4m)),
         };
 
-        var numbers = DayAggregator.Aggregate(Scope("2026-06-10", zone: zone), sales);
+        var numbers = Aggregate("2026-06-10", sales, zone: zone.Id);
 
         Assert.Equal(Utc("2026-06-10T04:00:00Z"), numbers.StartUtc);
         Assert.Equal(new Dictionary<DateTimeOffset, decimal>
@@ -271,18 +269,23 @@ public sealed class DayAggregatorTests
     [Fact]
     public void Aggregate_ZeroQuantityLine_NeitherSoldNorReturned()
     {
-        var numbers = DayAggregator.Aggregate(Scope("2026-06-10"),
-            [Sale(1, "2026-06-10T10:00:00+02:00", "101", Line(0, 5m, lineDiscount: 1m))]);
+        var numbers = Aggregate("2026-06-10", [Sale("2026-06-10T10:00:00+02:00", "101", Line(0, 5m, lineDiscount: 1m))]);
 
         foreach (var type in DayNumbers.ProvidedTypes) Assert.Equal(0m, numbers.Day(1, type));
         Assert.True(numbers.HadSales(1, Utc("2026-06-10T08:00:00Z")));
     }
 
     [Fact]
-    public void ProvidedTypes_AllButVisitors_AsTheMappingReportSays()
+    public void ProvidedTypes_EveryPosFieldType_VisitorsFromCoversOfSalesOnly()
     {
-        Assert.Equal(PosFieldTypes.All.Where(PosFieldTypes.IsProvidedByLightspeed), DayNumbers.ProvidedTypes);
-        Assert.False(DayNumbers.Provides(PosFieldType.Visitors));
-        Assert.Throws<ArgumentOutOfRangeException>(() => DayAggregator.Aggregate(Scope("2026-06-10"), []).Day(1, PosFieldType.Visitors));
+        Assert.Equal(PosFieldTypes.All, DayNumbers.ProvidedTypes);
+        var numbers = Aggregate("2026-06-10",
+        [
+            Sale("2026-06-10T12:00:00+02:00", "101", Line(1, 10m)) with { Covers = 4 },
+            // A refund account's covers are no visitors (K-Series counts covers on SALE accounts only).
+            Sale("2026-06-10T13:00:00+02:00", "101", Line(-1, -10m)) with { Covers = 2, Kind = PosSaleKind.Refund },
+        ]);
+        Assert.Equal(4m, numbers.Day(1, PosFieldType.Visitors));
+        Assert.Equal(1m, numbers.Day(1, PosFieldType.Transactions));
     }
 }

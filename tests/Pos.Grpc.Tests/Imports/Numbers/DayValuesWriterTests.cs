@@ -2,10 +2,15 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pos.Grpc.Contracts.FieldMapping.V1;
-using Pos.Grpc.Host.Features.Imports.Engine;
+using Pos.Grpc.Host.Engine.Jobs;
 using Pos.Grpc.Host;
-using Pos.Grpc.Host.Features.Imports.Numbers;
+using Pos.Grpc.Host.Engine.Days;
+using Pos.Grpc.Host.Engine.Reading;
+using Pos.Grpc.Host.Infrastructure.Caching;
 using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Host.Infrastructure.Persistence.Locks;
+using Pos.Grpc.Host.Infrastructure.Providers;
+using Pos.Grpc.Providers;
 using Pos.Grpc.Tests.Infrastructure;
 using Pos.Grpc.Tests.WeeklyBalance;
 using static Pos.Grpc.Tests.Imports.Numbers.TestSales;
@@ -13,8 +18,8 @@ using static Pos.Grpc.Tests.Imports.Numbers.TestSales;
 namespace Pos.Grpc.Tests.Imports.Numbers;
 
 /// <summary>
-/// The importer end to end against the real PostgreSQL: prepared from an in-memory sales source, written in a
-/// transaction the test opens (as the job runner does). Each test has its own client and department ids.
+/// A department-day from sales to rows against the real PostgreSQL: read through a day book (routing, aggregation),
+/// written in a transaction the test opens with the department's lock (as the job's checkpoint does). Each test has its own client and department ids.
 /// Wednesday 2026-06-10 in Copenhagen is UTC+02:00: local 10:xx is the interval starting 08:00Z.
 /// </summary>
 public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<PosHostFixture>
@@ -33,8 +38,8 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
     /// <summary>Register 101: 10:15 gross 90 (discount 10), 14:30 gross 10. Register 102 sells nothing.</summary>
     private static List<PosSale> TwoSalesOnRegister101() =>
     [
-        Sale(1, "2026-06-10T10:15:00+02:00", "101", Line(2, 100.00m, tax1: 15.00m, tax2: 5.00m, lineDiscount: 10.00m)),
-        Sale(2, "2026-06-10T14:30:00+02:00", "101", Line(1, 12.50m, tax1: 2.50m)),
+        Sale("2026-06-10T10:15:00+02:00", "101", Line(2, 100.00m, tax1: 15.00m, tax2: 5.00m, lineDiscount: 10.00m)),
+        Sale("2026-06-10T14:30:00+02:00", "101", Line(1, 12.50m, tax1: 2.50m)),
     ];
 
     /// <summary>Gross (split), net (not split), transactions (split), visitors (split, not provided), and an unmapped field.</summary>
@@ -49,20 +54,44 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
         await _seed.FieldAsync(clientId, clientId * 100 + 5, null);
     }
 
-    private PosDepartmentDayImporter Importer(ISalesSource source) =>
-        new(host.Services.GetRequiredService<Pos.Grpc.Host.Infrastructure.Caching.ClientConfigurationCache>(), source, new DayValuesWriter(_clock));
+    /// <summary>A department-day read from <paramref name="sales"/> as a job's read does it: routed, aggregated, classified.</summary>
+    private sealed record PreparedDay(DayWrite Write, IReadOnlyList<string> NotProvided, (DateTimeOffset From, DateTimeOffset Until) Window, SalesScope Scope);
 
-    private async Task<(PreparedDay Prepared, DayWriteResult Result)> ImportAsync(ISalesSource source, long clientId, long departmentId,
+    private async Task<PreparedDay> PrepareAsync(IEnumerable<PosSale> sales, long clientId, long departmentId, bool overwriteApproved = false,
+        Guid? jobId = null, string date = Date)
+    {
+        var configuration = await host.Services.GetRequiredService<ClientConfigurationCache>().GetAsync(clientId, CancellationToken.None);
+        var department = new ReadDepartment(configuration.Departments.Single(d => d.Id == departmentId), configuration.Settings.TimeZone);
+        var router = new SaleRouter([department]);
+        var book = new DayBook(router, [new PendingDay(departmentId, Day(date), 0, null)], configuration.Settings.AmountsIncludeTax);
+        var window = department.WindowOf(Day(date));
+        var cover = book.Open(window.Start, window.End);
+        var inWindow = sales.Where(s => s.Time >= window.Start && s.Time < window.End).OrderBy(s => s.Time).ToList();
+        var closed = book.Add(cover, new SalesPage(inWindow, inWindow.Count, new Dictionary<string, int>(), window.Start, default))
+            .Concat(book.Finish(cover)).Single();
+        var providers = host.Services.GetRequiredService<PosProviders>();
+        var (fields, notProvided) = MappedFields.Classify(configuration.Fields, t => providers.Provides(configuration.Settings.PosIntegrationService, t));
+        return new PreparedDay(new DayWrite(clientId, departmentId, jobId ?? Guid.NewGuid(), "supervisor-x", overwriteApproved, fields, closed.Numbers),
+            notProvided, window, router.Scope());
+    }
+
+    /// <summary>Writes a prepared day in a transaction holding the department's lock, as the job's checkpoint does.</summary>
+    private async Task<DayWriteResult> WriteAsync(PreparedDay prepared, PosDbContext? into = null)
+    {
+        await using var owned = into is null ? host.NewDbContext() : null;
+        var db = into ?? owned!;
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await DepartmentLock.AcquireAsync(db, prepared.Write.DepartmentId, CancellationToken.None);
+        var result = await new DayValuesWriter(_clock).WriteAsync(db, prepared.Write, CancellationToken.None);
+        await transaction.CommitAsync();
+        return result;
+    }
+
+    private async Task<(PreparedDay Prepared, DayWriteResult Result)> ImportAsync(IEnumerable<PosSale> sales, long clientId, long departmentId,
         bool overwriteApproved = false, Guid? jobId = null, string date = Date)
     {
-        var importer = Importer(source);
-        var work = new DepartmentDayWork(jobId ?? Guid.NewGuid(), clientId, departmentId, Day(date), overwriteApproved, "supervisor-x");
-        var prepared = await importer.PrepareAsync(work, CancellationToken.None);
-        await using var db = host.NewDbContext();
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        var result = await importer.WriteAsync(db, prepared, CancellationToken.None);
-        await transaction.CommitAsync();
-        return (prepared, result);
+        var prepared = await PrepareAsync(sales, clientId, departmentId, overwriteApproved, jobId, date);
+        return (prepared, await WriteAsync(prepared));
     }
 
     private async Task<List<DayRow>> DayValuesAsync(long departmentId)
@@ -99,19 +128,16 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
         await SeedClientAsync(501, 5011, ["101", "102"]);
         await _balance.IntervalsAsync(5011, 1, Date, 50104, Utc("2026-06-10T08:00:00Z"), [42m]);   // visitors, typed in by hand
         await _balance.DayValueAsync(5011, 1, Date, 50105, 7m);                                        // the unmapped field
-        var source = new InMemorySalesSource(TwoSalesOnRegister101());
         var jobId = Guid.NewGuid();
 
-        var (prepared, result) = await ImportAsync(source, 501, 5011, jobId: jobId);
+        var (prepared, result) = await ImportAsync(TwoSalesOnRegister101(), 501, 5011, jobId: jobId);
 
-        Assert.Equal(["POS_FIELD_TYPE_VISITORS"], prepared.NotProvidedFieldTypes);
-        Assert.Equal(2, prepared.SalesRead);
-        Assert.Equal(1, prepared.RequestsMade);
-        Assert.Equal(TimeSpan.FromMilliseconds(10), prepared.RateLimitWait);
+        Assert.Equal(["POS_FIELD_TYPE_VISITORS"], prepared.NotProvided);
+        Assert.Equal(2, prepared.Write.Numbers.SalesRead);
         Assert.Equal(new DayWriteResult(ValuesWritten: 6, ValuesSkippedApproved: 0, ValuesOverwrittenApproved: 0), result);
-        Assert.Equal(
-            [new SalesWindow(501, "90001", null, ["101", "102"], Utc("2026-06-09T22:00:00Z"), Utc("2026-06-10T22:00:00Z"))],
-            source.Windows, SalesWindowComparer.Instance);
+        Assert.Equal((Utc("2026-06-09T22:00:00Z"), Utc("2026-06-10T22:00:00Z")), prepared.Window);
+        Assert.Equal((string[])[], prepared.Scope.ShopIds);
+        Assert.Equal(["101", "102"], prepared.Scope.RegisterIds);
 
         Assert.Equal(
         [
@@ -137,13 +163,12 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
     public async Task Import_SameDayTwice_SecondChangesNoRowNotEvenUpdatedAt()
     {
         await SeedClientAsync(502, 5021, ["101", "102"]);
-        var source = new InMemorySalesSource(TwoSalesOnRegister101());
-        await ImportAsync(source, 502, 5021);
+        await ImportAsync(TwoSalesOnRegister101(), 502, 5021);
         var first = await SnapshotAsync(5021);
 
         _clock.Advance(TimeSpan.FromHours(1));
         var secondJob = Guid.NewGuid();
-        var (_, result) = await ImportAsync(source, 502, 5021, jobId: secondJob);
+        var (_, result) = await ImportAsync(TwoSalesOnRegister101(), 502, 5021, jobId: secondJob);
 
         var second = await SnapshotAsync(5021);
         Assert.Equal(6, result.ValuesWritten);
@@ -157,8 +182,7 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
     public async Task Import_ChangedSales_UpdatesChangedValuesOnlyAndRemovesStaleIntervals()
     {
         await SeedClientAsync(503, 5031, ["101", "102"]);
-        var source = new InMemorySalesSource(TwoSalesOnRegister101());
-        await ImportAsync(source, 503, 5031);
+        await ImportAsync(TwoSalesOnRegister101(), 503, 5031);
         var firstWrite = _clock.GetUtcNow();
         // A stray interval in an hour without sales (e.g. from an earlier import of other numbers).
         await using (var db = host.NewDbContext())
@@ -173,17 +197,17 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
             transactions.SplitIntoIntervals = false;
             await db.SaveChangesAsync();
             // Written behind the API's back: tell the configuration cache, as the API's own writes do.
-            host.Services.GetRequiredService<Pos.Grpc.Host.Infrastructure.Caching.ClientConfigurationCache>().Invalidate(503);
+            host.Services.GetRequiredService<ClientConfigurationCache>().Invalidate(503);
         }
 
         // Now the 14:30 sale is gone (say it was voided) and a refund of 20 arrived at 10:50.
-        source.Sales =
+        List<PosSale> changed =
         [
             TwoSalesOnRegister101()[0],
-            Sale(3, "2026-06-10T10:50:00+02:00", "101", Line(-1, -25.00m, tax1: -5.00m, parentSaleLineId: 1)),
+            Sale("2026-06-10T10:50:00+02:00", "101", Line(-1, -25.00m, tax1: -5.00m)),
         ];
         _clock.Advance(TimeSpan.FromHours(1));
-        await ImportAsync(source, 503, 5031);
+        await ImportAsync(changed, 503, 5031);
 
         Assert.Equal(
         [
@@ -212,9 +236,9 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
 
     private static List<PosSale> OneSalePerRegister() =>
     [
-        Sale(1, "2026-06-10T09:10:00+02:00", "101", Line(1, 10m)),
-        Sale(2, "2026-06-10T09:20:00+02:00", "102", Line(1, 20m)),
-        Sale(3, "2026-06-10T09:30:00+02:00", "103", Line(1, 30m)),
+        Sale("2026-06-10T09:10:00+02:00", "101", Line(1, 10m)),
+        Sale("2026-06-10T09:20:00+02:00", "102", Line(1, 20m)),
+        Sale("2026-06-10T09:30:00+02:00", "103", Line(1, 30m)),
     ];
 
     [Fact]
@@ -223,7 +247,7 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
         await SeedApprovedAsync(504, 5041);
         var jobId = Guid.NewGuid();
 
-        var (_, result) = await ImportAsync(new InMemorySalesSource(OneSalePerRegister()), 504, 5041, overwriteApproved: false, jobId: jobId);
+        var (_, result) = await ImportAsync(OneSalePerRegister(), 504, 5041, overwriteApproved: false, jobId: jobId);
 
         Assert.Equal(new DayWriteResult(ValuesWritten: 3, ValuesSkippedApproved: 6, ValuesOverwrittenApproved: 0), result);
         Assert.Equal(
@@ -246,7 +270,7 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
         await SeedApprovedAsync(505, 5051);
         var jobId = Guid.NewGuid();
 
-        var (_, result) = await ImportAsync(new InMemorySalesSource(OneSalePerRegister()), 505, 5051, overwriteApproved: true, jobId: jobId);
+        var (_, result) = await ImportAsync(OneSalePerRegister(), 505, 5051, overwriteApproved: true, jobId: jobId);
 
         Assert.Equal(new DayWriteResult(ValuesWritten: 9, ValuesSkippedApproved: 0, ValuesOverwrittenApproved: 6), result);
         Assert.Equal(
@@ -294,48 +318,31 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
         await _seed.SettingsAsync(506, amountsIncludeTax: true);
         await _seed.DepartmentAsync(506, 5061, [], shopId: "7", timeZone: "America/New_York");
         await _seed.FieldAsync(506, 50601, PosFieldType.GrossSales, split: true);
-        var source = new InMemorySalesSource(
+        List<PosSale> sales =
         [
             // Wednesday 09:15 in New York (EDT, UTC-04:00); any register goes to register 1.
-            Sale(1, "2026-06-10T13:15:00Z", "555", Line(1, 12.50m, tax1: 2.50m)) with { ShopId = "7" },
+            Sale("2026-06-10T13:15:00Z", "555", Line(1, 12.50m, tax1: 2.50m)) with { ShopId = "7" },
             // Copenhagen's Wednesday, but New York's Tuesday: outside the window.
-            Sale(2, "2026-06-10T03:00:00Z", "555", Line(1, 100m)) with { ShopId = "7" },
-        ]);
+            Sale("2026-06-10T03:00:00Z", "555", Line(1, 100m)) with { ShopId = "7" },
+        ];
 
-        await ImportAsync(source, 506, 5061);
+        var (prepared, _) = await ImportAsync(sales, 506, 5061);
 
-        Assert.Equal(
-            [new SalesWindow(506, "90001", "7", [], Utc("2026-06-10T04:00:00Z"), Utc("2026-06-11T04:00:00Z"))],
-            source.Windows, SalesWindowComparer.Instance);
+        Assert.Equal((Utc("2026-06-10T04:00:00Z"), Utc("2026-06-11T04:00:00Z")), prepared.Window);
+        Assert.Equal(["7"], prepared.Scope.ShopIds);
+        Assert.Empty(prepared.Scope.RegisterIds);
         Assert.Equal([new DayRow(1, 50601, 12.50m)], await DayValuesAsync(5061));
         Assert.Equal([new IntervalRow(1, 50601, Utc("2026-06-10T13:00:00Z"), 12.50m)], await IntervalsAsync(5061));
-    }
-
-    [Fact]
-    public async Task Prepare_DepartmentWithoutPosClientNumberOrOfAnotherClient_PermanentFailure()
-    {
-        await _seed.SettingsAsync(507);
-        await _seed.DepartmentAsync(507, 5071, [], posClientNumber: null);
-        var importer = Importer(new InMemorySalesSource([]));
-
-        var notConfigured = await Assert.ThrowsAsync<ImportUnitException>(() =>
-            importer.PrepareAsync(new DepartmentDayWork(Guid.NewGuid(), 507, 5071, Day(Date), false, "scheduler"), CancellationToken.None));
-        var otherClient = await Assert.ThrowsAsync<ImportUnitException>(() =>
-            importer.PrepareAsync(new DepartmentDayWork(Guid.NewGuid(), 999, 5071, Day(Date), false, "scheduler"), CancellationToken.None));
-
-        Assert.Equal(("DEPARTMENT_NOT_CONFIGURED", true), (notConfigured.Reason, notConfigured.Permanent));
-        Assert.Equal(("DEPARTMENT_NOT_FOUND", true), (otherClient.Reason, otherClient.Permanent));
     }
 
     [Fact]
     public async Task Write_WithoutTheCallersTransaction_RefusesAndWritesNothing()
     {
         await SeedClientAsync(508, 5081, ["101"]);
-        var importer = Importer(new InMemorySalesSource(TwoSalesOnRegister101()));
-        var prepared = await importer.PrepareAsync(new DepartmentDayWork(Guid.NewGuid(), 508, 5081, Day(Date), false, "scheduler"), CancellationToken.None);
+        var prepared = await PrepareAsync(TwoSalesOnRegister101(), 508, 5081);
 
         await using var db = host.NewDbContext();
-        await Assert.ThrowsAsync<InvalidOperationException>(() => importer.WriteAsync(db, prepared, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new DayValuesWriter(_clock).WriteAsync(db, prepared.Write, CancellationToken.None));
 
         Assert.Empty(await DayValuesAsync(5081));
     }
@@ -344,13 +351,12 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
     public async Task Write_RolledBackByTheCaller_LeavesNothing()
     {
         await SeedClientAsync(509, 5091, ["101"]);
-        var importer = Importer(new InMemorySalesSource(TwoSalesOnRegister101()));
-        var prepared = await importer.PrepareAsync(new DepartmentDayWork(Guid.NewGuid(), 509, 5091, Day(Date), false, "scheduler"), CancellationToken.None);
+        var prepared = await PrepareAsync(TwoSalesOnRegister101(), 509, 5091);
 
         await using (var db = host.NewDbContext())
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
-            await importer.WriteAsync(db, prepared, CancellationToken.None);
+            await new DayValuesWriter(_clock).WriteAsync(db, prepared.Write, CancellationToken.None);
             await transaction.RollbackAsync();
         }
 
@@ -364,12 +370,12 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
         await _seed.SettingsAsync(510);
         await _seed.DepartmentAsync(510, 5101, ["101", "102", "103"]);
         var fieldId = 51000L;
+        // Every type the aggregation computes; visitors is not R-Series's, so 7 of the 8 are written.
         foreach (var type in DayNumbers.ProvidedTypes) await _seed.FieldAsync(510, ++fieldId, type, split: true);
         var sales = Enumerable.Range(0, 300)
-            .Select(i => Sale(i + 1, $"2026-06-10T{i / 3 % 24:00}:{i % 60:00}:00+02:00", $"10{1 + i % 3}", Line(1 + i % 2, 10m + i)))
+            .Select(i => Sale($"2026-06-10T{i / 3 % 24:00}:{i % 60:00}:00+02:00", $"10{1 + i % 3}", Line(1 + i % 2, 10m + i)))
             .ToList();
-        var importer = Importer(new InMemorySalesSource(sales, pageSize: 100));
-        var prepared = await importer.PrepareAsync(new DepartmentDayWork(Guid.NewGuid(), 510, 5101, Day(Date), false, "scheduler"), CancellationToken.None);
+        var prepared = await PrepareAsync(sales, 510, 5101);
         var commands = new SqlCommandCounter();
         var options = new DbContextOptionsBuilder<PosDbContext>();
         PersistenceExtensions.ConfigureNpgsql(options, host.ConnectionString);
@@ -379,7 +385,7 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
             commands.Reset();
-            var result = await importer.WriteAsync(db, prepared, CancellationToken.None);
+            var result = await new DayValuesWriter(_clock).WriteAsync(db, prepared.Write, CancellationToken.None);
             await transaction.CommitAsync();
             Assert.Equal(21, result.ValuesWritten);
         }
@@ -390,20 +396,6 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
         Assert.Equal(3 * 24 * 7, (await IntervalsAsync(5101)).Count);
     }
 
-    [Fact]
-    public void AddImportNumbers_WithASalesSource_ResolvesTheImporter()
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<Pos.Grpc.Host.Infrastructure.Caching.ClientConfigurationCache>();
-        services.AddSingleton<ISalesSource>(new InMemorySalesSource([]));
-        services.AddImportNumbers();
-        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        using var scope = provider.CreateScope();
-
-        Assert.IsType<PosDepartmentDayImporter>(scope.ServiceProvider.GetRequiredService<IDepartmentDayImporter>());
-    }
-
     private sealed class StepClock(DateTimeOffset start) : TimeProvider
     {
         private DateTimeOffset _now = start;
@@ -411,18 +403,5 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
         public override DateTimeOffset GetUtcNow() => _now;
 
         public void Advance(TimeSpan by) => _now += by;
-    }
-
-    /// <summary>SalesWindow holds a list, which records compare by reference; compare its items.</summary>
-    private sealed class SalesWindowComparer : IEqualityComparer<SalesWindow>
-    {
-        public static readonly SalesWindowComparer Instance = new();
-
-        public bool Equals(SalesWindow? x, SalesWindow? y) =>
-            x is not null && y is not null
-            && (x.ClientId, x.AccountId, x.ShopId, x.FromUtc, x.UntilUtcExclusive) == (y.ClientId, y.AccountId, y.ShopId, y.FromUtc, y.UntilUtcExclusive)
-            && x.RegisterIds.SequenceEqual(y.RegisterIds);
-
-        public int GetHashCode(SalesWindow obj) => obj.AccountId.GetHashCode(StringComparison.Ordinal);
     }
 }

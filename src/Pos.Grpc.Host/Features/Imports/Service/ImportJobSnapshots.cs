@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Pos.Grpc.Contracts.Imports.V1;
-using Pos.Grpc.Host.Features.Imports.Jobs;
+using Pos.Grpc.Host.Engine.Jobs;
+using Pos.Grpc.Host.Features.Imports.Service;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 
 namespace Pos.Grpc.Host.Features.Imports.Service;

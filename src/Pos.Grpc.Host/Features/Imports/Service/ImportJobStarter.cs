@@ -4,7 +4,8 @@ using Pos.Grpc.Contracts.LightspeedAuth.V1;
 using Pos.Grpc.Contracts.Settings.V1;
 using Pos.Grpc.Host.Domain;
 using Pos.Grpc.Host.Features.Departments;
-using Pos.Grpc.Host.Features.Imports.Jobs;
+using Pos.Grpc.Host.Engine.Jobs;
+using Pos.Grpc.Host.Features.Imports.Service;
 using Pos.Grpc.Host.Features.Settings;
 using Pos.Grpc.Host.Infrastructure.Audit;
 using Pos.Grpc.Host.Infrastructure.Auth;
@@ -12,6 +13,8 @@ using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Locks;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
+using Pos.Grpc.Host.Infrastructure.Providers;
+using Pos.Grpc.Providers;
 
 namespace Pos.Grpc.Host.Features.Imports.Service;
 
@@ -19,7 +22,7 @@ namespace Pos.Grpc.Host.Features.Imports.Service;
 /// StartImport after its shape is checked: who may, whether the client and its departments are ready, and the
 /// queued job. Nothing is written unless every check passed.
 /// </summary>
-public sealed class ImportJobStarter(PosDbContext db, TimeProvider clock)
+public sealed class ImportJobStarter(PosDbContext db, ImportJobStore store, TimeProvider clock)
 {
     public async Task<ImportJobEntity> StartAsync(Caller caller, StartImportCommand command, CancellationToken cancellationToken)
     {
@@ -45,13 +48,14 @@ public sealed class ImportJobStarter(PosDbContext db, TimeProvider clock)
                 $"request_id {command.RequestId} was already used for job {earlier.Id} with other parameters; use a new request_id for a new import.");
         }
 
-        await EnsureReadyAsync(settings, departments, cancellationToken);
+        var system = await EnsureReadyAsync(settings, departments, cancellationToken);
         await EnsureNoOverlapAsync(command, cancellationToken);
 
         var now = clock.GetStorableUtcNow();
-        var units = command.DepartmentIds.SelectMany(d => command.Days.Select(date => new DepartmentDay(d, date))).ToList();
-        var job = await new NewImportJob(clientId, units, command.OverwriteApproved, ImportTrigger.Manual, caller.Subject, command.RequestId)
-            .AddAsync(db, now, cancellationToken);
+        var accounts = departments.ToDictionary(d => d.Id, d => new PosAccount(system, d.PosClientNumber!).Key);
+        var units = command.DepartmentIds.SelectMany(d => command.Days.Select(date => new DepartmentDay(d, date, accounts[d]))).ToList();
+        var job = await store.CreateAsync(db,
+            new NewImportJob(clientId, units, command.OverwriteApproved, ImportTrigger.Manual, caller.Subject, command.RequestId), now, cancellationToken);
         AuditTrail.Record(db, caller, clientId, departments.Count == 1 ? departments[0].Id : null, "import.start", "import_job", job.Id.ToString(),
             new
             {
@@ -85,8 +89,11 @@ public sealed class ImportJobStarter(PosDbContext db, TimeProvider clock)
         return departments;
     }
 
-    /// <summary>POS import on with a service chosen; every department with a POS client number whose Lightspeed account has an ACTIVE connection.</summary>
-    private async Task EnsureReadyAsync(GeneralSettingsEntity settings, IReadOnlyList<DepartmentEntity> departments, CancellationToken cancellationToken)
+    /// <summary>
+    /// POS import on with a service this host speaks; every department with a POS client number whose account has an
+    /// ACTIVE connection. Returns the client's POS.
+    /// </summary>
+    private async Task<PosSystem> EnsureReadyAsync(GeneralSettingsEntity settings, IReadOnlyList<DepartmentEntity> departments, CancellationToken cancellationToken)
     {
         var problems = new List<PreconditionViolation>();
         var settingsName = $"clients/{settings.ClientId}/settings";
@@ -99,12 +106,10 @@ public sealed class ImportJobStarter(PosDbContext db, TimeProvider clock)
             problems.Add(new("DEPARTMENT", $"departments/{department.Id}/pos_client_number",
                 $"Department {department.Id} '{department.Name}' has no POS client number (its Lightspeed account ID)."));
 
+        var system = PosProviders.SystemOf(settings.PosIntegrationService) ?? PosSystem.LightspeedRSeries;
         var accounts = departments.Where(d => d.PosClientNumber is not null).Select(d => d.PosClientNumber!).Distinct().ToArray();
-        var active = await db.LightspeedConnections.AsNoTracking()
-            .Where(c => c.ClientId == settings.ClientId && c.State == (int)ConnectionState.Active && c.AccountId != null && accounts.Contains(c.AccountId))
-            .Select(c => c.AccountId!)
-            .ToListAsync(cancellationToken);
-        foreach (var account in accounts.Except(active).Order())
+        var active = await ConnectionDirectory.ActiveAccountsAsync(db, settings.ClientId, system, cancellationToken);
+        foreach (var account in accounts.Where(a => !active.Contains(a)).Order())
         {
             var named = string.Join(", ", departments.Where(d => d.PosClientNumber == account).Select(d => d.Id));
             problems.Add(new("LIGHTSPEED_CONNECTION", $"clients/{settings.ClientId}/lightspeed_accounts/{account}",
@@ -112,6 +117,7 @@ public sealed class ImportJobStarter(PosDbContext db, TimeProvider clock)
         }
 
         if (problems.Count > 0) throw new PreconditionFailedException("IMPORT_NOT_READY", problems);
+        return system;
     }
 
     /// <summary>Two jobs importing the same department-day at once would race for no gain: the second is refused.</summary>

@@ -3,8 +3,9 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Contracts.Imports.V1;
-using Pos.Grpc.Host.Features.Imports.Jobs;
-using Pos.Grpc.Host.Features.Imports.Progress;
+using Pos.Grpc.Host.Engine.Jobs;
+using Pos.Grpc.Host.Features.Imports.Service;
+using Pos.Grpc.Host.Engine.Progress;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 
 namespace Pos.Grpc.Host.Features.Imports.Service;

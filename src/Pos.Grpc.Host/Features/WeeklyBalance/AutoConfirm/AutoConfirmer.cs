@@ -1,8 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pos.Grpc.Host.Domain;
-using Pos.Grpc.Host.Features.Imports;
-using Pos.Grpc.Host.Features.Departments;
+using Pos.Grpc.Host.Engine.Nightly;
 using Pos.Grpc.Host.Features.WeeklyBalance;
 using Pos.Grpc.Host.Infrastructure.Audit;
 using Pos.Grpc.Host.Infrastructure.Persistence;
@@ -14,7 +13,7 @@ namespace Pos.Grpc.Host.Features.WeeklyBalance.AutoConfirm;
 /// <summary>
 /// Auto-confirm (docs/domain.md section 3). Once a day per client, as soon as its confirm_days_at has passed in its
 /// own time zone, the finished days of the trailing window (yesterday and the
-/// <see cref="ImportScheduleOptions.TrailingDays"/> days before it, in each department's zone) are confirmed per
+/// <see cref="NightlyOptions.TrailingDays"/> days before it, in each department's zone) are confirmed per
 /// register when their import completed and every mandatory field has a value. Every other open register day
 /// gets the reason in open_day_reasons, which GetWeeklyBalance shows.
 ///
@@ -23,7 +22,7 @@ namespace Pos.Grpc.Host.Features.WeeklyBalance.AutoConfirm;
 /// after the run is not confirmed again behind their back the same day. A day whose import completes after the
 /// run stays open with its reason until the next day's run (or until somebody confirms it).
 /// </summary>
-public sealed class AutoConfirmer(PosDbContext db, TimeProvider clock, IOptions<ImportScheduleOptions> options, ILogger<AutoConfirmer> logger)
+public sealed class AutoConfirmer(PosDbContext db, TimeProvider clock, IOptions<NightlyOptions> options, ILogger<AutoConfirmer> logger)
 {
     public const string Actor = "auto-confirm";
     private const string RunAction = "weekly_balance.auto_confirm_run";

@@ -14,11 +14,11 @@ internal sealed class ImportJobConfiguration : IEntityTypeConfiguration<ImportJo
         builder.HasIndex(j => new { j.ClientId, j.RequestId }).IsUnique().HasFilter("request_id IS NOT NULL");
         // Exactly one scheduled job per client per day, however many instances fire the schedule.
         builder.HasIndex(j => new { j.ClientId, j.ScheduledFor }).IsUnique().HasFilter("scheduled_for IS NOT NULL");
-        // Workers look for claimable jobs by state.
-        builder.HasIndex(j => new { j.State, j.LeaseExpiresAt });
+        // Lanes look for work of active jobs.
+        builder.HasIndex(j => j.State).HasFilter("state IN (1, 2)");
         builder.Property(j => j.RequestId).HasMaxLength(100);
         builder.Property(j => j.CreatedBy).HasMaxLength(200);
-        builder.Property(j => j.LeaseOwner).HasMaxLength(200);
         builder.Property(j => j.Errors).HasColumnType("jsonb");
+        builder.Property(j => j.SkippedSales).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
     }
 }

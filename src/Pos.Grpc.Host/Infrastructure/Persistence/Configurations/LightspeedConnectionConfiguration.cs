@@ -10,7 +10,8 @@ internal sealed class LightspeedConnectionConfiguration : IEntityTypeConfigurati
     {
         builder.ToTable("lightspeed_connections");
         builder.HasKey(c => c.Id);
-        builder.HasIndex(c => new { c.ClientId, c.AccountId }).IsUnique().HasFilter("account_id IS NOT NULL");
+        builder.HasIndex(c => new { c.ClientId, c.Provider, c.AccountId }).IsUnique().HasFilter("account_id IS NOT NULL");
+        builder.Property(c => c.Provider).HasDefaultValue(1);
         builder.Property(c => c.AccountId).HasMaxLength(20);
         builder.Property(c => c.AccountName).HasMaxLength(200);
         builder.Property(c => c.AuthorizedBy).HasMaxLength(200);

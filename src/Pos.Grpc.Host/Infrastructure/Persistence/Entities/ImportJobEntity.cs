@@ -1,8 +1,9 @@
 namespace Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 
 /// <summary>
-/// An import job. Claimed by a worker with FOR UPDATE SKIP LOCKED and a lease the worker renews;
-/// progress counters are updated in the same transaction as each finished department-day.
+/// An import job: which department-days (import_units), per account its lane's work (import_job_accounts), progress
+/// counters updated in the same transaction as each department-day's checkpoint. Only the engine's
+/// ImportJobStore changes it.
 /// </summary>
 public sealed class ImportJobEntity
 {
@@ -25,8 +26,8 @@ public sealed class ImportJobEntity
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
     public bool CancelRequested { get; set; }
-    public string? LeaseOwner { get; set; }
-    public DateTimeOffset? LeaseExpiresAt { get; set; }
+    /// <summary>Failed department-days are retried until then (a scheduled job: the client's confirm time that day).</summary>
+    public DateTimeOffset? RetryUntil { get; set; }
 
     public int DepartmentDaysTotal { get; set; }
     public int DepartmentDaysDone { get; set; }
@@ -36,6 +37,8 @@ public sealed class ImportJobEntity
     public long ValuesOverwrittenApproved { get; set; }
     public long RequestsMade { get; set; }
     public long RateLimitWaitMs { get; set; }
+    /// <summary>JSON object: sales read but not counted, by the POS's own type ({"SPLIT": 3}).</summary>
+    public string SkippedSales { get; set; } = "{}";
     /// <summary>JSON array of errors {department_id, date, reason, message}.</summary>
     public string Errors { get; set; } = "[]";
     /// <summary>Bumped on every change watchers should see.</summary>

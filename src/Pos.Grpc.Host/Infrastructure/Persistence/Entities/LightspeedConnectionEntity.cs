@@ -8,6 +8,8 @@ public sealed class LightspeedConnectionEntity
 {
     public Guid Id { get; set; }
     public long ClientId { get; set; }
+    /// <summary>PosSystem: Lightspeed R-Series (1) or K-Series (2).</summary>
+    public int Provider { get; set; } = 1;
     /// <summary>Lightspeed account ID; null until consent is given.</summary>
     public string? AccountId { get; set; }
     public string AccountName { get; set; } = "";

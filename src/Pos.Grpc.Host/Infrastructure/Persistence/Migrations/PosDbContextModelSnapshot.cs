@@ -330,6 +330,42 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                     b.ToTable("general_settings", (string)null);
                 });
 
+            modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.ImportJobAccountEntity", b =>
+                {
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("AccountKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("account_key");
+
+                    b.Property<int>("ProbeAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("probe_attempts");
+
+                    b.Property<DateTimeOffset?>("ProbeNotBefore")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("probe_not_before");
+
+                    b.Property<int>("ProbeState")
+                        .HasColumnType("integer")
+                        .HasColumnName("probe_state");
+
+                    b.Property<DateTimeOffset?>("WatermarkCandidate")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("watermark_candidate");
+
+                    b.HasKey("JobId", "AccountKey")
+                        .HasName("pk_import_job_accounts");
+
+                    b.HasIndex("AccountKey")
+                        .HasDatabaseName("ix_import_job_accounts_account_key");
+
+                    b.ToTable("import_job_accounts", (string)null);
+                });
+
             modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.ImportJobEntity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -381,15 +417,6 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                         .HasColumnType("date")
                         .HasColumnName("from_date");
 
-                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("lease_expires_at");
-
-                    b.Property<string>("LeaseOwner")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("lease_owner");
-
                     b.Property<bool>("OverwriteApproved")
                         .HasColumnType("boolean")
                         .HasColumnName("overwrite_approved");
@@ -411,6 +438,10 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("requests_made");
 
+                    b.Property<DateTimeOffset?>("RetryUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retry_until");
+
                     b.Property<long>("SalesRead")
                         .HasColumnType("bigint")
                         .HasColumnName("sales_read");
@@ -418,6 +449,13 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                     b.Property<DateOnly?>("ScheduledFor")
                         .HasColumnType("date")
                         .HasColumnName("scheduled_for");
+
+                    b.Property<string>("SkippedSales")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("skipped_sales")
+                        .HasDefaultValueSql("'{}'::jsonb");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone")
@@ -454,6 +492,10 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_import_jobs");
 
+                    b.HasIndex("State")
+                        .HasDatabaseName("ix_import_jobs_state")
+                        .HasFilter("state IN (1, 2)");
+
                     b.HasIndex("ClientId", "CreatedAt")
                         .HasDatabaseName("ix_import_jobs_client_id_created_at");
 
@@ -467,10 +509,32 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_import_jobs_client_id_scheduled_for")
                         .HasFilter("scheduled_for IS NOT NULL");
 
-                    b.HasIndex("State", "LeaseExpiresAt")
-                        .HasDatabaseName("ix_import_jobs_state_lease_expires_at");
-
                     b.ToTable("import_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.ImportLaneEntity", b =>
+                {
+                    b.Property<string>("AccountKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("account_key");
+
+                    b.Property<DateTimeOffset>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("lease_owner");
+
+                    b.HasKey("AccountKey")
+                        .HasName("pk_import_lanes");
+
+                    b.HasIndex("LeaseOwner")
+                        .HasDatabaseName("ix_import_lanes_lease_owner");
+
+                    b.ToTable("import_lanes", (string)null);
                 });
 
             modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.ImportUnitEntity", b =>
@@ -487,6 +551,16 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                         .HasColumnType("date")
                         .HasColumnName("date");
 
+                    b.Property<string>("AccountKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("account_key");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
                     b.Property<string>("Error")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)")
@@ -495,6 +569,15 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
+
+                    b.Property<DateTimeOffset?>("NotBefore")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("not_before");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("reason");
 
                     b.Property<int>("SalesRead")
                         .HasColumnType("integer")
@@ -511,7 +594,40 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                     b.HasKey("JobId", "DepartmentId", "Date")
                         .HasName("pk_import_units");
 
+                    b.HasIndex("JobId")
+                        .HasDatabaseName("ix_import_units_pending_job_id")
+                        .HasFilter("state = 0");
+
+                    b.HasIndex("AccountKey", "JobId")
+                        .HasDatabaseName("ix_import_units_account_key_job_id")
+                        .HasFilter("state = 0");
+
                     b.ToTable("import_units", (string)null);
+                });
+
+            modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.ImportWatermarkEntity", b =>
+                {
+                    b.Property<long>("ClientId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("client_id");
+
+                    b.Property<string>("AccountKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("account_key");
+
+                    b.Property<DateTimeOffset>("ChangedAfter")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_after");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("ClientId", "AccountKey")
+                        .HasName("pk_import_watermarks");
+
+                    b.ToTable("import_watermarks", (string)null);
                 });
 
             modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.ImportedDayEntity", b =>
@@ -635,6 +751,12 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("protected_tokens");
 
+                    b.Property<int>("Provider")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("provider");
+
                     b.Property<int>("State")
                         .HasColumnType("integer")
                         .HasColumnName("state");
@@ -651,9 +773,9 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_lightspeed_connections");
 
-                    b.HasIndex("ClientId", "AccountId")
+                    b.HasIndex("ClientId", "Provider", "AccountId")
                         .IsUnique()
-                        .HasDatabaseName("ix_lightspeed_connections_client_id_account_id")
+                        .HasDatabaseName("ix_lightspeed_connections_client_id_provider_account_id")
                         .HasFilter("account_id IS NOT NULL");
 
                     b.ToTable("lightspeed_connections", (string)null);
@@ -842,6 +964,16 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_department_registers_departments_department_id");
+                });
+
+            modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.ImportJobAccountEntity", b =>
+                {
+                    b.HasOne("Pos.Grpc.Host.Infrastructure.Persistence.Entities.ImportJobEntity", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_import_job_accounts_import_jobs_job_id");
                 });
 
             modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.ImportUnitEntity", b =>

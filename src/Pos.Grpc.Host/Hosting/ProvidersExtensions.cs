@@ -1,0 +1,36 @@
+using Pos.Grpc.Host.Features.LightspeedAuth;
+using Pos.Grpc.Host.Infrastructure.Providers;
+using Pos.Grpc.Providers;
+using Pos.Grpc.Providers.RSeries;
+
+namespace Pos.Grpc.Host;
+
+public static class ProvidersExtensions
+{
+    /// <summary>Configuration section of Lightspeed Retail (R-Series): base URLs, client id and secret, redirect URI.</summary>
+    public const string RSeriesSection = "Lightspeed";
+
+    /// <summary>
+    /// The POS providers (Lightspeed R-Series), their tokens encrypted with Data Protection
+    /// (<see cref="DataProtectionExtensions"/>), refreshes serialised across instances, and the host's view of connections.
+    /// </summary>
+    public static WebApplicationBuilder AddPosProviders(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRSeriesClient(builder.Configuration.GetSection(RSeriesSection));
+        builder.Services.AddSingleton<IPosProvider, RSeriesProvider>();
+        builder.Services.AddSingleton<PosProviders>();
+        builder.Services.AddSingleton<ProtectedTokenStore>();
+        builder.Services.AddSingleton<IRSeriesTokenStore>(sp => sp.GetRequiredService<ProtectedTokenStore>());
+        builder.Services.AddSingleton<IRSeriesRefreshLock, PostgresRefreshLock>();
+        builder.Services.AddSingleton<ConnectionDirectory>();
+        builder.Services.AddScoped<LightspeedAuthorizationFlow>();
+        builder.Services.AddScoped<LightspeedRegisterListing>();
+        return builder;
+    }
+
+    public static WebApplication MapPosProviders(this WebApplication app)
+    {
+        app.MapLightspeedCallback();
+        return app;
+    }
+}
