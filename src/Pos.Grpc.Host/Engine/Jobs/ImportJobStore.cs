@@ -14,7 +14,7 @@ using Pos.Grpc.Host.Infrastructure.Persistence.Locks;
 namespace Pos.Grpc.Host.Engine.Jobs;
 
 /// <summary>
-/// The one owner of an import job's life (style.md: River's job queries, Hangfire's states): every statement that
+/// The one owner of an import job's life (as River keeps its job queries and Hangfire its states in one place): every statement that
 /// creates, claims, renews, checkpoints, retries, fails, finishes or cancels a job, its units, its lanes and the
 /// accounts' watermarks is here. The lanes and the RPCs call it; nothing else writes these tables.
 /// <para>
