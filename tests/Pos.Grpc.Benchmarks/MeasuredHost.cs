@@ -80,6 +80,8 @@ public sealed class MeasuredHost : IAsyncDisposable
             [PosHostFixture.RateLimitBurst] = PosHostFixture.RateLimitOutOfReach,
             [PosHostFixture.StreamLimitPerCaller] = PosHostFixture.RateLimitOutOfReach,
             [PosHostFixture.StreamLimitTotal] = PosHostFixture.RateLimitOutOfReach,
+            [PosHostFixture.CallbackLimitBurst] = PosHostFixture.RateLimitOutOfReach,
+            [PosHostFixture.CallbackLimitPerMinute] = PosHostFixture.RateLimitOutOfReach,
         };
         // BENCH_HOST_X=v in this process's environment becomes X=v in the host's (e.g. BENCH_HOST_DOTNET_PerfMapEnabled=1 for perf).
         var environment = new Dictionary<string, string>();

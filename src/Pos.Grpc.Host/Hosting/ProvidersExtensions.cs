@@ -23,6 +23,10 @@ public static class ProvidersExtensions
         builder.Services.AddSingleton<IRSeriesTokenStore>(sp => sp.GetRequiredService<ProtectedTokenStore>());
         builder.Services.AddSingleton<IRSeriesRefreshLock, PostgresRefreshLock>();
         builder.Services.AddSingleton<ConnectionDirectory>();
+        builder.Services.AddSingleton<OAuthStateSigner>();
+        builder.Services.AddOptions<CallbackLimitOptions>().BindConfiguration(CallbackLimitOptions.Section)
+            .Validate(o => !o.Problems().Any(), $"{CallbackLimitOptions.Section}: limits must be positive.").ValidateOnStart();
+        builder.Services.AddSingleton<LightspeedCallbackLimits>();
         builder.Services.AddScoped<LightspeedAuthorizationFlow>();
         builder.Services.AddScoped<LightspeedRegisterListing>();
         return builder;

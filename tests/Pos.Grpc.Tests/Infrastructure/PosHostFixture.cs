@@ -119,16 +119,20 @@ public class PosHostFixture : IAsyncLifetime
         [RateLimitBurst] = RateLimitOutOfReach,
         [StreamLimitPerCaller] = RateLimitOutOfReach,
         [StreamLimitTotal] = RateLimitOutOfReach,
+        [CallbackLimitBurst] = RateLimitOutOfReach,
+        [CallbackLimitPerMinute] = RateLimitOutOfReach,
     };
 
     public const string RateLimitPermitsPerPeriod = "RateLimit:PermitsPerPeriod";
     public const string RateLimitBurst = "RateLimit:Burst";
     public const string StreamLimitPerCaller = "RateLimit:Streams:PerCaller";
     public const string StreamLimitTotal = "RateLimit:Streams:Total";
+    public const string CallbackLimitBurst = "RateLimit:Callback:PerAddressBurst";
+    public const string CallbackLimitPerMinute = "RateLimit:Callback:PerAddressPerMinute";
 
     /// <summary>
     /// Tests and benchmarks call far faster than any real caller: they measure the service, not the per-caller limit,
-    /// so its bucket (and the open-stream limits) are set out of reach (they still run on every call). CallerRateLimitTests
+    /// so its bucket (and the open-stream and callback limits) are set out of reach (they still run on every call). CallerRateLimitTests
     /// and the Security tests start hosts with small ones.
     /// </summary>
     public const string RateLimitOutOfReach = "1000000";

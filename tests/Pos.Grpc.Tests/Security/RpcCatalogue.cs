@@ -21,8 +21,8 @@ public sealed class PosClients(GrpcChannel channel)
     public ImportService.ImportServiceClient Imports { get; } = new(channel);
 }
 
-/// <summary>The ids a call is aimed at: a client with one department and one weekly-balance field.</summary>
-public sealed record TargetIds(long ClientId, long DepartmentId, long FieldId)
+/// <summary>The ids a call is aimed at: a client with one department and one weekly-balance field, and a usable OAuth state.</summary>
+public sealed record TargetIds(long ClientId, long DepartmentId, long FieldId, string OAuthState)
 {
     public const string PastDate = "2025-01-15";
 }
@@ -94,7 +94,7 @@ public static class RpcCatalogue
         ["pos.lightspeed_auth.v1.LightspeedAuthService/BeginAuthorization"] = async (c, t) => await c.LightspeedAuth.BeginAuthorizationAsync(new() { ClientId = t.ClientId }),
         ["pos.lightspeed_auth.v1.LightspeedAuthService/CompleteAuthorization"] = async (c, t) => await c.LightspeedAuth.CompleteAuthorizationAsync(new()
         {
-            Code = "code", State = $"state-of-client-{t.ClientId}",
+            Code = "code", State = t.OAuthState,
         }),
         ["pos.lightspeed_auth.v1.LightspeedAuthService/ListConnections"] = async (c, t) => await c.LightspeedAuth.ListConnectionsAsync(new() { ClientId = t.ClientId }),
         ["pos.lightspeed_auth.v1.LightspeedAuthService/ActivateConnection"] = async (c, t) => await c.LightspeedAuth.ActivateConnectionAsync(new()

@@ -23,8 +23,10 @@ public class SecurityFixture : PosHostFixture
     public async Task<TargetIds> SeedTargetAsync()
     {
         var clientId = Interlocked.Increment(ref _next);
-        var target = new TargetIds(clientId, clientId * 100 + 1, clientId * 100 + 2);
         var now = DateTimeOffset.UtcNow;
+        // Signed by the host, as BeginAuthorization signs its states: an unsigned one would be unknown at once.
+        var target = new TargetIds(clientId, clientId * 100 + 1, clientId * 100 + 2,
+            Services.GetRequiredService<Host.Features.LightspeedAuth.OAuthStateSigner>().Issue(now.AddMinutes(10)));
         await using var db = NewDbContext();
         db.GeneralSettings.Add(new GeneralSettingsEntity { ClientId = clientId, MultiCashRegisters = true, Version = 1, UpdatedAt = now });
         db.Departments.Add(new DepartmentEntity
@@ -51,7 +53,7 @@ public class SecurityFixture : PosHostFixture
         });
         db.OAuthStates.Add(new OAuthStateEntity
         {
-            StateHash = Host.Features.LightspeedAuth.LightspeedAuthorizationFlow.Hash($"state-of-client-{clientId}"), ClientId = clientId,
+            StateHash = Host.Features.LightspeedAuth.LightspeedAuthorizationFlow.Hash(target.OAuthState), ClientId = clientId,
             ConnectionId = pending, CreatedBy = "test-user",
             ProtectedCodeVerifier = Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>()
                 .CreateProtector(Host.Features.LightspeedAuth.LightspeedAuthorizationFlow.VerifierProtectorPurpose).Protect("verifier"), CreatedAt = now, ExpiresAt = now.AddMinutes(10),

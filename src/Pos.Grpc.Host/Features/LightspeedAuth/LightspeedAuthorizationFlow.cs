@@ -17,10 +17,11 @@ public sealed record AuthorizationStart(Uri Url, string State, DateTimeOffset Ex
 /// <summary>
 /// The OAuth authorisation-code flow with PKCE. Begin issues a single-use state bound to the client, the
 /// user and a PENDING_CONSENT connection; Complete (the RPC or the HTTP callback) consumes it, exchanges
-/// the code, discovers the account and stores the tokens encrypted.
+/// the code, discovers the account and stores the tokens encrypted. A state that <see cref="OAuthStateSigner"/>
+/// did not sign (or that has expired) is unknown before the database is asked.
 /// </summary>
 public sealed class LightspeedAuthorizationFlow(
-    PosDbContext db, RSeriesOAuthClient oauth, RSeriesApiClient api, ProtectedTokenStore tokenStore,
+    PosDbContext db, RSeriesOAuthClient oauth, RSeriesApiClient api, ProtectedTokenStore tokenStore, OAuthStateSigner states,
     RSeriesTokenManager tokenManager, IDataProtectionProvider dataProtection, TimeProvider clock, ILogger<LightspeedAuthorizationFlow> logger)
 {
     public static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(10);
@@ -32,7 +33,7 @@ public sealed class LightspeedAuthorizationFlow(
     public async Task<AuthorizationStart> BeginAsync(long clientId, string user, CancellationToken cancellationToken)
     {
         var now = clock.GetStorableUtcNow();
-        var state = Base64UrlRandom(32);
+        var state = states.Issue(now + StateLifetime);
         var pkce = Pkce.Create();
         var connection = new LightspeedConnectionEntity
         {
@@ -53,6 +54,7 @@ public sealed class LightspeedAuthorizationFlow(
     /// <summary>The state's client and user, for the access check before it is consumed; NOT_FOUND when unusable.</summary>
     public async Task<OAuthStateEntity> FindUsableStateAsync(string state, CancellationToken cancellationToken)
     {
+        if (!states.IsGenuine(state)) throw StateNotFound();
         var now = clock.GetUtcNow();
         var hash = Hash(state);
         return await db.OAuthStates.AsNoTracking()
@@ -116,6 +118,7 @@ public sealed class LightspeedAuthorizationFlow(
     /// <summary>Single use, atomically: of two callers with the same state exactly one gets it.</summary>
     private async Task<OAuthStateEntity> ConsumeStateAsync(string state, CancellationToken cancellationToken)
     {
+        if (!states.IsGenuine(state)) throw StateNotFound();
         var hash = Hash(state);
         var now = clock.GetStorableUtcNow();
         var consumed = await db.OAuthStates
@@ -155,6 +158,4 @@ public sealed class LightspeedAuthorizationFlow(
     private static NotFoundException StateNotFound() => new("oauth_state", "state");
 
     internal static string Hash(string state) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(state)));
-
-    private static string Base64UrlRandom(int bytes) => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(bytes));
 }

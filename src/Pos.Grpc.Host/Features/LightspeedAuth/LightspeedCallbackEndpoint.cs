@@ -1,22 +1,51 @@
+using System.Globalization;
 using System.Net;
+using Grpc.Core;
+using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Host.Infrastructure.Errors;
 
 namespace Pos.Grpc.Host.Features.LightspeedAuth;
 
 /// <summary>
 /// The redirect URI Lightspeed sends the merchant's browser to: GET ?code&amp;state. The browser carries no
-/// bearer token; possession of the single-use state is the proof, and it names the client and user.
+/// bearer token; possession of the single-use state is the proof, and it names the client and user. Anyone can call
+/// it, so it is limited before it does any work (<see cref="LightspeedCallbackLimits"/>), and a state this service
+/// did not issue is refused without a database read (<see cref="OAuthStateSigner"/>).
 /// </summary>
 public static class LightspeedCallbackEndpoint
 {
     public const string Path = "/oauth/lightspeed/callback";
 
+    private const string Method = "GET " + Path;
+
     public static void MapLightspeedCallback(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGet(Path, async (string? code, string? state, string? error, LightspeedAuthorizationFlow flow, CancellationToken cancellationToken) =>
+        endpoints.MapGet(Path, async (HttpContext http, string? code, string? state, string? error, LightspeedCallbackLimits limits,
+            OAuthStateSigner states, LightspeedAuthorizationFlow flow, RefusalLog refusals, CancellationToken cancellationToken) =>
         {
+            var address = CallerKeys.AddressOf(http);
+            if (!limits.TryAdmit(address, out var retryAfter))
+            {
+                refusals.Record(address, Method, StatusCode.ResourceExhausted, "RATE_LIMITED", "Too many callback requests from this address.");
+                return Busy(http, HttpStatusCode.TooManyRequests, retryAfter, "Too many requests",
+                    "This address has opened this page too often. Wait a minute, then start the authorisation again.");
+            }
             if (!string.IsNullOrEmpty(error)) return Page(HttpStatusCode.BadRequest, "Authorisation was not given", $"Lightspeed answered: {error}.");
             if (string.IsNullOrEmpty(code) || string.IsNullOrEmpty(state) || state.Length > 256 || code.Length > 2048)
                 return Page(HttpStatusCode.BadRequest, "Incomplete answer from Lightspeed", "The link is missing its code or state. Start the authorisation again.");
+            if (!states.IsGenuine(state))
+            {
+                refusals.Record(address, Method, StatusCode.NotFound, "OAUTH_STATE_UNKNOWN", "A state this service did not issue, or an expired one.");
+                return Page(HttpStatusCode.BadRequest, "This link is not valid",
+                    "It was not issued by SameSystem, or it has expired (links live 10 minutes). Start the authorisation again.");
+            }
+
+            using var place = await limits.EnterAsync(cancellationToken);
+            if (!place.IsAcquired)
+            {
+                refusals.Record(address, Method, StatusCode.Unavailable, "CALLBACK_BUSY", "Every place to complete an authorisation was taken.");
+                return Busy(http, HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(5), "Busy",
+                    "Too many authorisations are being completed right now. Reload this page in a few seconds.");
+            }
             try
             {
                 var connection = await flow.CompleteAsync(state, code, cancellationToken);
@@ -29,6 +58,12 @@ public static class LightspeedCallbackEndpoint
                 return Page(HttpStatusCode.BadRequest, "Lightspeed could not be connected", ex.Message);
             }
         });
+
+    private static IResult Busy(HttpContext http, HttpStatusCode status, TimeSpan retryAfter, string title, string message)
+    {
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return Page(status, title, message);
+    }
 
     private static IResult Page(HttpStatusCode status, string title, string message) => Results.Content(
         $$"""
