@@ -28,6 +28,9 @@ public static class ProvidersExtensions
             .Validate(o => !o.Problems().Any(), $"{CallbackLimitOptions.Section}: limits must be positive.").ValidateOnStart();
         builder.Services.AddSingleton<LightspeedCallbackLimits>();
         builder.Services.AddScoped<LightspeedAuthorizationFlow>();
+        builder.Services.AddOptions<RegisterListingOptions>().BindConfiguration(RegisterListingOptions.Section)
+            .Validate(o => !o.Problems().Any(), $"{RegisterListingOptions.Section}: see RegisterListingOptions for the valid values.").ValidateOnStart();
+        builder.Services.AddSingleton<AccountLayouts>();
         builder.Services.AddScoped<LightspeedRegisterListing>();
         return builder;
     }

@@ -98,6 +98,6 @@ public sealed class LightspeedAuthGrpcService(
     public override async Task<ListLightspeedRegistersResponse> ListLightspeedRegisters(ListLightspeedRegistersRequest request, ServerCallContext context)
     {
         var connection = await LightspeedConnections.LoadAsync(db, context.GetCaller(), request.ConnectionId, Capability.Read, context.CancellationToken);
-        return await registers.ListAsync(connection, context.CancellationToken);
+        return await registers.ListAsync(connection, CallerKeys.Of(context.GetHttpContext()), context.CancellationToken);
     }
 }

@@ -1,24 +1,24 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Pos.Grpc.Contracts.LightspeedAuth.V1;
-using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
-using Pos.Grpc.Host.Infrastructure.Providers;
 using Pos.Grpc.Providers.RSeries;
 
 namespace Pos.Grpc.Host.Features.LightspeedAuth;
 
-/// <summary>The account's shops and registers, each marked with the department (and register number) it feeds.</summary>
-public sealed class LightspeedRegisterListing(PosDbContext db, RSeriesApiClient api, ConnectionDirectory connections)
+/// <summary>
+/// The account's shops and registers (from <see cref="AccountLayouts"/>), each marked with the department (and register
+/// number) it feeds, as the database says now.
+/// </summary>
+public sealed class LightspeedRegisterListing(PosDbContext db, AccountLayouts layouts)
 {
-    public async Task<ListLightspeedRegistersResponse> ListAsync(LightspeedConnectionEntity connection, CancellationToken cancellationToken)
+    public async Task<ListLightspeedRegistersResponse> ListAsync(LightspeedConnectionEntity connection, string caller, CancellationToken cancellationToken)
     {
         if (connection.State is not ((int)ConnectionState.Authorized or (int)ConnectionState.Active))
             throw LightspeedConnections.WrongState(connection, "only an AUTHORIZED or ACTIVE connection can be read");
         var accountId = connection.AccountId!;
-        var lightspeed = new RSeriesConnection(connection.Id.ToString(), long.Parse(accountId, CultureInfo.InvariantCulture));
-        var (shops, registers) = await ReadAccountAsync(connection, lightspeed, cancellationToken);
+        var (shops, registers) = await layouts.GetAsync(connection, caller, cancellationToken);
 
         var departments = await db.Departments.AsNoTracking().Include(d => d.Registers)
             .Where(d => d.ClientId == connection.ClientId && d.PosClientNumber == accountId)
@@ -54,20 +54,5 @@ public sealed class LightspeedRegisterListing(PosDbContext db, RSeriesApiClient 
             if (department.Registers.FirstOrDefault(r => r.PosRegisterId == registerId) is { } claimed) return (department.Id, claimed.RegisterNumber);
         }
         return (0, 0);
-    }
-
-    private async Task<(IReadOnlyList<RSeriesShop>, IReadOnlyList<Pos.Grpc.Providers.RSeries.RSeriesRegister>)> ReadAccountAsync(
-        LightspeedConnectionEntity connection, RSeriesConnection lightspeed, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await api.GetShopsAsync(lightspeed, cancellationToken), await api.GetRegistersAsync(lightspeed, cancellationToken));
-        }
-        catch (RSeriesReauthorizationRequiredException ex)
-        {
-            await connections.MarkReauthorizationRequiredAsync(connection.Id, ex.Message);
-            throw new PreconditionFailedException("LIGHTSPEED_REAUTHORIZATION_REQUIRED", "CONNECTION_STATE", $"connections/{connection.Id}",
-                "Lightspeed no longer accepts this connection's authorisation: the client must authorise SameSystem again.");
-        }
     }
 }

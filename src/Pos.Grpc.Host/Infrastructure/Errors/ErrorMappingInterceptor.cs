@@ -127,10 +127,11 @@ public sealed class ErrorMappingInterceptor(RefusalLog refusals, ILogger<ErrorMa
             PermissionDeniedException => (Code.PermissionDenied, null),
             UnavailableException => (Code.Unavailable, null),
             RateLimitedException e => (Code.ResourceExhausted, Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(e.RetryAfter) })),
-            TooManyStreamsException e => (Code.ResourceExhausted, Any.Pack(new QuotaFailure
+            InFlightLimitException e => (Code.ResourceExhausted, Any.Pack(new QuotaFailure
             {
-                Violations = { new QuotaFailure.Types.Violation { Subject = $"open_streams/{e.Scope}", Description = $"at most {e.Limit} open streams per {e.Scope}" } },
+                Violations = { new QuotaFailure.Types.Violation { Subject = $"{e.What.Replace(' ', '_')}/{e.Scope}", Description = $"at most {e.Limit} {e.What} per {e.Scope}" } },
             })),
+            DeadlineExceededException => (Code.DeadlineExceeded, null),
             _ => (Code.Internal, (Any?)null),
         };
         var status = Status(code, exception.Reason, exception.Message, exception.Metadata);

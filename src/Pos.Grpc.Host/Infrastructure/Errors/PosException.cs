@@ -73,11 +73,16 @@ public sealed class RateLimitedException(TimeSpan retryAfter)
     public TimeSpan RetryAfter { get; } = retryAfter;
 }
 
-/// <summary>RESOURCE_EXHAUSTED: no more streams may be open at once, for this caller or for the whole instance.</summary>
-/// <param name="scope">"caller" or "instance": whose limit was reached.</param>
-public sealed class TooManyStreamsException(string scope, int limit)
-    : PosException("TOO_MANY_STREAMS", $"Too many open streams: at most {limit} per {scope}. Close one before opening another.")
+/// <summary>
+/// RESOURCE_EXHAUSTED: the caller (or the whole instance) has as many of these in flight as it may (open streams,
+/// register listings); it may start another once one has ended.
+/// </summary>
+/// <param name="what">What is counted, in words: "open streams".</param>
+/// <param name="scope">Whose limit was reached: "caller" or "instance".</param>
+public sealed class InFlightLimitException(string reason, string what, string scope, int limit)
+    : PosException(reason, $"Too many {what} at once: at most {limit} per {scope}. Wait for one to end before starting another.")
 {
+    public string What { get; } = what;
     public string Scope { get; } = scope;
     public int Limit { get; } = limit;
 
@@ -86,3 +91,6 @@ public sealed class TooManyStreamsException(string scope, int limit)
         ["scope"] = Scope, ["limit"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }
+
+/// <summary>DEADLINE_EXCEEDED: the service's own deadline for the call passed (a slow dependency), not the caller's.</summary>
+public sealed class DeadlineExceededException(string reason, string message) : PosException(reason, message);

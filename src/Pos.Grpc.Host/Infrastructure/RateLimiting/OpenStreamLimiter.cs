@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using Pos.Grpc.Host.Infrastructure.Errors;
 
@@ -16,37 +15,17 @@ public sealed class StreamLimitOptions
 }
 
 /// <summary>
-/// Counts the open streams of each caller and of the instance. A rate limit does not bound streams: opening one is a
-/// single call, and one caller held 10,000 of them (+350 MB). Over either limit a new stream is refused at once with
-/// RESOURCE_EXHAUSTED naming the limit; the streams already open go on.
+/// The open streams of each caller and of the instance. Opening a stream is a single call to the rate limit, and one
+/// caller held 10,000 of them (+350 MB). Over either limit a new stream is refused at once with RESOURCE_EXHAUSTED
+/// naming the limit; the streams already open go on.
 /// </summary>
 public sealed class OpenStreamLimiter(IOptions<StreamLimitOptions> options)
 {
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, int> _perCaller = new(StringComparer.Ordinal);
-    private int _total;
+    private readonly InFlightLimiter _open = new(options.Value.PerCaller, options.Value.Total);
 
     /// <summary>A slot for one more stream of <paramref name="caller"/>, to be given back with <see cref="Close"/>; null when it has one.</summary>
-    public TooManyStreamsException? TryOpen(string caller)
-    {
-        var limits = options.Value;
-        lock (_lock)
-        {
-            var open = _perCaller.GetValueOrDefault(caller);
-            if (open >= limits.PerCaller) return new TooManyStreamsException("caller", limits.PerCaller);
-            if (_total >= limits.Total) return new TooManyStreamsException("instance", limits.Total);
-            _perCaller[caller] = open + 1;
-            _total++;
-            return null;
-        }
-    }
+    public InFlightLimitException? TryOpen(string caller) =>
+        _open.TryEnter(caller) is { } reached ? new InFlightLimitException("TOO_MANY_STREAMS", "open streams", reached.Scope, reached.Limit) : null;
 
-    public void Close(string caller)
-    {
-        lock (_lock)
-        {
-            _total--;
-            if (--CollectionsMarshal.GetValueRefOrNullRef(_perCaller, caller) == 0) _perCaller.Remove(caller);
-        }
-    }
+    public void Close(string caller) => _open.Exit(caller);
 }
