@@ -54,6 +54,41 @@ public static class AdminEndpoints
             return Results.NoContent();
         });
 
+        // After the fact: a sale is voided or a line's quantity edited later; its timeStamp becomes the simulator's now.
+        admin.MapPost("/accounts/{accountId:long}/sales/{saleId:long}/change",
+            (long accountId, long saleId, SaleChangeInput body, AccountStore accounts, SalesCatalog catalog, SimClock clock) =>
+            {
+                if (accounts.Find(accountId) is not { } account) return Results.NotFound();
+                if (catalog.Find(account, saleId) is not { } sale) return Results.NotFound(new { error = $"No sale {saleId}." });
+                var changed = body.Apply(sale, clock.UtcNow);
+                account.Change(changed);
+                return Results.Json(new { saleID = changed.SaleId, timeStamp = changed.TimeStamp, voided = changed.Voided });
+            });
+        // Many at once (benchmarks): voids `count` completed sales picked by `seed` among the given local days of every shop.
+        admin.MapPost("/accounts/{accountId:long}/changes/random",
+            (long accountId, RandomChangesInput body, AccountStore accounts, SalesCatalog catalog, SimClock clock) =>
+            {
+                if (accounts.Find(accountId) is not { } account) return Results.NotFound();
+                var candidates = body.Days.SelectMany(day => account.Shops.SelectMany(shop =>
+                    {
+                        var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), shop.Zone.GetUtcOffset(day.ToDateTime(TimeOnly.MinValue)));
+                        return catalog.Ordered(account, SaleSortField.CompleteTime, false, from, from.AddDays(1))
+                            .Where(s => s.ShopId == shop.ShopId && s.Completed && !s.Voided && !s.Archived && s.Lines.Count > 0 && s.CompleteTime is { } t
+                                        && DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(t, shop.Zone).DateTime) == day);
+                    }))
+                    .ToList();
+                var random = new Random(body.Seed);
+                var picked = candidates.OrderBy(_ => random.Next()).Take(body.Count).ToList();
+                foreach (var sale in picked) account.Change(new SaleChangeInput { Voided = true }.Apply(sale, clock.UtcNow));
+                return Results.Json(new { saleIDs = picked.Select(s => s.SaleId) });
+            });
+        admin.MapDelete("/accounts/{accountId:long}/changes", (long accountId, AccountStore accounts) =>
+        {
+            if (accounts.Find(accountId) is not { } account) return Results.NotFound();
+            account.ClearChanges();
+            return Results.NoContent();
+        });
+
         admin.MapGet("/accounts/{accountId:long}/faults", (long accountId, AccountStore accounts) =>
             accounts.Find(accountId) is { } account ? Results.Json(account.Faults.Snapshot()) : Results.NotFound());
         admin.MapPut("/accounts/{accountId:long}/faults", (long accountId, FaultsInput body, AccountStore accounts, OAuthServer oauth) =>
@@ -155,6 +190,42 @@ public sealed class RegisterDefinition
 }
 
 /// <summary>An injected sale. Calc fields are computed by the simulator with Lightspeed's arithmetic.</summary>
+/// <summary>A change made to a sale after it was completed.</summary>
+public sealed class SaleChangeInput
+{
+    /// <summary>Void (or un-void) the sale.</summary>
+    public bool? Voided { get; init; }
+
+    /// <summary>New quantities of some of its lines, by saleLineID.</summary>
+    public Dictionary<long, int>? LineQuantities { get; init; }
+
+    public SimSale Apply(SimSale sale, DateTimeOffset now)
+    {
+        var lines = sale.Lines.Select(l => new SimSaleLine
+        {
+            SaleLineId = l.SaleLineId, ItemId = l.ItemId,
+            UnitQuantity = LineQuantities is { } quantities && quantities.TryGetValue(l.SaleLineId, out var q) ? q : l.UnitQuantity,
+            UnitPrice = l.UnitPrice, DiscountAmount = l.DiscountAmount, DiscountPercent = l.DiscountPercent, Tax = l.Tax,
+            ParentSaleLineId = l.ParentSaleLineId, DiscountId = l.DiscountId, AvgCost = l.AvgCost,
+        }).ToList();
+        return SaleCalculator.Complete(new SimSale
+        {
+            SaleId = sale.SaleId, ShopId = sale.ShopId, RegisterId = sale.RegisterId, EmployeeId = sale.EmployeeId, CustomerId = sale.CustomerId,
+            Completed = sale.Completed, Voided = Voided ?? sale.Voided, Archived = sale.Archived, CreateTime = sale.CreateTime,
+            CompleteTime = sale.CompleteTime, TimeStamp = now > sale.TimeStamp ? now : sale.TimeStamp.AddSeconds(1),
+            DiscountPercent = sale.DiscountPercent, Tax1Rate = sale.Tax1Rate, Tax2Rate = sale.Tax2Rate, Lines = lines,
+        });
+    }
+}
+
+/// <summary>Voids <see cref="Count"/> completed sales of the given local days, picked by <see cref="Seed"/>.</summary>
+public sealed class RandomChangesInput
+{
+    public List<DateOnly> Days { get; init; } = [];
+    public int Count { get; init; }
+    public int Seed { get; init; }
+}
+
 public sealed class FixedSaleInput
 {
     public long? SaleId { get; init; }

@@ -38,17 +38,20 @@ public sealed class SalesCatalog(SimulatorOptions options, SimClock clock)
         SimAccount account, SaleSortField field, bool descending, DateTimeOffset? fromUtc, DateTimeOffset? toUtc)
     {
         var now = clock.UtcNow;
+        var changes = account.Changes;
+        // A changed sale is no longer where it was: its new version (new timeStamp) comes with the fixed ones.
         var generated = account.Generate
-            ? Generated(account, field, descending, fromUtc, toUtc).Where(s => s.TimeStamp <= now)
+            ? Generated(account, field, descending, fromUtc, toUtc).Where(s => s.TimeStamp <= now && !changes.ContainsKey(s.SaleId))
             : [];
         Comparison<SimSale> order = descending ? (a, b) => Compare(b, a, field) : (a, b) => Compare(a, b, field);
-        var fixedSales = account.FixedSales.ToList();
-        fixedSales.Sort(order);
-        return Merge(generated, fixedSales, order);
+        var others = account.FixedSales.Where(s => !changes.ContainsKey(s.SaleId)).Concat(changes.Values).ToList();
+        others.Sort(order);
+        return Merge(generated, others, order);
     }
 
     public SimSale? Find(SimAccount account, long saleId)
     {
+        if (account.Changes.TryGetValue(saleId, out var changed)) return changed;
         var fixedSale = account.FixedSales.FirstOrDefault(s => s.SaleId == saleId);
         if (fixedSale is not null || !account.Generate) return fixedSale;
         var (day, shopIndex, _) = SalesGenerator.DecodeId(saleId);

@@ -62,6 +62,28 @@ public sealed class SimAccount
     {
         lock (_fixedLock) _fixed = [];
     }
+
+    private readonly Lock _changesLock = new();
+    private Dictionary<long, SimSale> _changes = [];
+
+    /// <summary>
+    /// Sales changed after the fact (voided, a line's quantity edited), by id: they replace the generated or fixed
+    /// sale they were made from, with a timeStamp of when they changed, as Lightspeed's do. A snapshot.
+    /// </summary>
+    public IReadOnlyDictionary<long, SimSale> Changes
+    {
+        get { lock (_changesLock) return _changes; }
+    }
+
+    public void Change(SimSale changed)
+    {
+        lock (_changesLock) _changes = new Dictionary<long, SimSale>(_changes) { [changed.SaleId] = changed };
+    }
+
+    public void ClearChanges()
+    {
+        lock (_changesLock) _changes = [];
+    }
 }
 
 /// <summary>Counters an admin (or a test) reads from GET /__sim/accounts/{id}/stats.</summary>

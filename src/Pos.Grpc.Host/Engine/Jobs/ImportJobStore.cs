@@ -123,10 +123,10 @@ public sealed class ImportJobStore(
                            min(j.created_at) AS oldest
                     FROM import_job_accounts ja
                     JOIN import_jobs j ON j.id = ja.job_id AND j.state IN (@queued, @running)
-                    WHERE (ja.probe_state = @probe_pending AND (ja.probe_not_before IS NULL OR ja.probe_not_before <= now()))
+                    WHERE (ja.probe_state = @probe_pending AND (ja.probe_not_before IS NULL OR ja.probe_not_before <= @now))
                        OR EXISTS (SELECT 1 FROM import_units u
                                   WHERE u.account_key = ja.account_key AND u.job_id = ja.job_id AND u.state = @pending
-                                    AND (u.not_before IS NULL OR u.not_before <= now()))
+                                    AND (u.not_before IS NULL OR u.not_before <= @now))
                     GROUP BY ja.account_key),
                 free AS (
                     SELECT due.account_key FROM due
@@ -146,6 +146,8 @@ public sealed class ImportJobStore(
             claim.Parameters.AddWithValue("probe_pending", ProbeStates.Pending);
             claim.Parameters.AddWithValue("pending", ImportStates.UnitPending);
             claim.Parameters.AddWithValue("max", max);
+            // Retry times are the host's clock (they come from it); leases are the database's.
+            claim.Parameters.AddWithValue("now", clock.GetStorableUtcNow());
             claim.Parameters.AddWithValue("owner", Owner);
             claim.Parameters.AddWithValue("lease", Options.LeaseDuration);
             return await ReadStringsAsync(claim, cancellationToken);
@@ -188,13 +190,13 @@ public sealed class ImportJobStore(
             return await release.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
 
-    /// <summary>The lane's work now: per active job, its pending department-days on this account (due or not) and its probe.</summary>
+    /// <summary>The lane's work: per active job, its pending department-days on this account (due or not) and its probe.</summary>
     public Task<LaneWork> LoadLaneWorkAsync(string accountKey, CancellationToken cancellationToken) =>
         WithConnectionAsync(async connection =>
         {
             await using var jobs = new NpgsqlCommand("""
                 SELECT j.id, j.client_id, j.trigger, j.overwrite_approved, j.created_by, j.created_at, j.retry_until, j.scheduled_for,
-                       ja.probe_state, ja.probe_attempts, ja.probe_not_before, ja.watermark_candidate, now()
+                       ja.probe_state, ja.probe_attempts, ja.probe_not_before
                 FROM import_job_accounts ja JOIN import_jobs j ON j.id = ja.job_id
                 WHERE ja.account_key = @key AND j.state IN (@queued, @running)
                 ORDER BY CASE WHEN j.trigger = @scheduled THEN 0 ELSE 1 END, j.created_at
@@ -204,12 +206,10 @@ public sealed class ImportJobStore(
             jobs.Parameters.AddWithValue("running", ImportStates.Running);
             jobs.Parameters.AddWithValue("scheduled", (int)ImportTrigger.Scheduled);
             var found = new List<(LaneJob Job, ProbeWork? Probe)>();
-            var now = clock.GetUtcNow();
             await using (var reader = await jobs.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    now = reader.GetFieldValue<DateTimeOffset>(12);
                     var job = new LaneJob(
                         reader.GetGuid(0), reader.GetInt64(1), (ImportTrigger)reader.GetInt32(2), reader.GetBoolean(3), reader.GetString(4),
                         reader.GetFieldValue<DateTimeOffset>(5), NullableTime(reader, 6),
@@ -241,7 +241,7 @@ public sealed class ImportJobStore(
                 }
             }
             var work = found.Select(f => new JobAccountWork(f.Job, accountKey, byJob.GetValueOrDefault(f.Job.Id) ?? [], f.Probe)).ToList();
-            return new LaneWork(accountKey, work, now);
+            return new LaneWork(accountKey, work);
         }, cancellationToken);
 
     /// <summary>QUEUED becomes RUNNING when a lane first works on it (a job of several accounts: the first lane).</summary>
@@ -280,7 +280,7 @@ public sealed class ImportJobStore(
             begin.Parameters.AddWithValue("candidate", candidate);
             begin.Parameters.AddWithValue("job", jobId);
             begin.Parameters.AddWithValue("key", accountKey);
-            return await begin.ExecuteScalarAsync(cancellationToken) is DateTimeOffset stored ? stored : candidate;
+            return await ReadTimeAsync(begin, cancellationToken) ?? candidate;
         }, cancellationToken);
 
     /// <summary>The client's watermark of an account: sales changed after it may not be reflected yet; null before the first night.</summary>
@@ -291,7 +291,7 @@ public sealed class ImportJobStore(
                 "SELECT changed_after FROM import_watermarks WHERE client_id = @client AND account_key = @key", connection);
             read.Parameters.AddWithValue("client", clientId);
             read.Parameters.AddWithValue("key", accountKey);
-            return await read.ExecuteScalarAsync(cancellationToken) is DateTimeOffset at ? at : (DateTimeOffset?)null;
+            return await ReadTimeAsync(read, cancellationToken);
         }, cancellationToken);
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -603,6 +603,13 @@ public sealed class ImportJobStore(
         return values;
     }
 
+    /// <summary>The first row's timestamptz, if any (ExecuteScalar would hand it out as a DateTime).</summary>
+    private static async Task<DateTimeOffset?> ReadTimeAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? NullableTime(reader, 0) : null;
+    }
+
     private static DateTimeOffset? NullableTime(NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
 
@@ -664,5 +671,5 @@ public sealed record JobAccountWork(LaneJob Job, string AccountKey, IReadOnlyLis
         Days.Select(d => d.NotBefore).Append(Probe?.NotBefore).Where(t => t > now).Min();
 }
 
-/// <summary>Everything a lane has to do now, read at <see cref="Now"/> (the database's clock).</summary>
-public sealed record LaneWork(string AccountKey, IReadOnlyList<JobAccountWork> Jobs, DateTimeOffset Now);
+/// <summary>Everything a lane has to do: every active job's work on the account, due or waiting for a retry.</summary>
+public sealed record LaneWork(string AccountKey, IReadOnlyList<JobAccountWork> Jobs);

@@ -57,7 +57,7 @@ public sealed record PlannedShop(long ShopId, string TimeZone, decimal Tax1Rate,
 /// Sets a client up through the public RPCs only, the way docs/domain.md section 1, steps 1-4, describe it, and runs
 /// imports through StartImport and WatchImportJob. Sales go into the simulator through its admin API.
 /// </summary>
-public sealed class EndToEndClient(EndToEndImportFixture host, long clientId)
+public sealed class EndToEndClient(LightspeedSandboxFixture host, long clientId)
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
 
@@ -71,7 +71,7 @@ public sealed class EndToEndClient(EndToEndImportFixture host, long clientId)
         host.Client<WeeklyBalanceService.WeeklyBalanceServiceClient>(SupervisorToken);
 
     /// <summary>Defines (or replaces) a simulator account that has only the sales a test injects: no generated ones.</summary>
-    public static async Task DefineAccountAsync(EndToEndImportFixture host, long accountId, params PlannedShop[] shops)
+    public static async Task DefineAccountAsync(LightspeedSandboxFixture host, long accountId, params PlannedShop[] shops)
     {
         var response = await host.SimulatorAdmin.PutAsJsonAsync($"/__sim/accounts/{accountId}", new
         {
@@ -87,7 +87,7 @@ public sealed class EndToEndClient(EndToEndImportFixture host, long clientId)
     }
 
     /// <summary>Injects fixed sales (see the simulator's FixedSaleInput); the simulator computes the calc fields.</summary>
-    public static async Task InjectSalesAsync(EndToEndImportFixture host, long accountId, IEnumerable<object> sales)
+    public static async Task InjectSalesAsync(LightspeedSandboxFixture host, long accountId, IEnumerable<object> sales)
     {
         var response = await host.SimulatorAdmin.PostAsJsonAsync($"/__sim/accounts/{accountId}/sales", sales.ToList());
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
@@ -98,7 +98,7 @@ public sealed class EndToEndClient(EndToEndImportFixture host, long clientId)
     /// auto-confirm at 05:00, the tax setting), departments with their Lightspeed ids, fields mapped, and the
     /// connection authorised in the simulator's consent page and activated by an integration contact.
     /// </summary>
-    public static async Task<EndToEndClient> SetUpAsync(EndToEndImportFixture host, long clientId, long accountId,
+    public static async Task<EndToEndClient> SetUpAsync(LightspeedSandboxFixture host, long clientId, long accountId,
         IReadOnlyList<PlannedDepartment> departments, IReadOnlyList<PlannedField> fields, bool amountsIncludeTax = false)
     {
         var client = new EndToEndClient(host, clientId);
