@@ -8,7 +8,22 @@ public static class TimeZones
 {
     public const string DefaultZoneId = "Europe/Copenhagen";
 
-    /// <summary>Finds an IANA zone; null when the id is not a real IANA zone.</summary>
+    /// <summary>
+    /// The IANA name a zone is stored under: the canonical name in its canonical spelling ("europe/copenhagen" is
+    /// "Europe/Copenhagen"), and for a backward-compatible alias the zone it stands for ("US/Pacific" is
+    /// "America/Los_Angeles", "UTC" is "Etc/UTC"). Null for anything else, such as zoneinfo's directories ("Europe"),
+    /// its other files ("posixrules", "right/UTC") and the "Factory" placeholder, which the system lookup would accept
+    /// or choke on. The names come from the system's tzdata (tzdata.zi), the data the zones themselves are read from.
+    /// </summary>
+    public static string? CanonicalName(string? name) =>
+        name is { Length: > 0 and <= 64 } && IanaNames.Value.TryGetValue(name, out var canonical) && TryFind(canonical) is not null
+            ? canonical
+            : null;
+
+    /// <summary>
+    /// Finds a zone by a name stored before (or a canonical one); null when there is none. Validate input with
+    /// <see cref="CanonicalName"/> instead: this lookup is the system's, which takes more than zone names.
+    /// </summary>
     public static TimeZoneInfo? TryFind(string? ianaId)
     {
         if (string.IsNullOrWhiteSpace(ianaId) || ianaId.Length > 64) return null;
@@ -18,8 +33,37 @@ public static class TimeZones
             // Windows ids are converted silently on Linux; accept only what was asked for in IANA form.
             return zone.HasIanaId ? zone : null;
         }
-        catch (TimeZoneNotFoundException) { return null; }
-        catch (InvalidTimeZoneException) { return null; }
+        // Not only "not found": a zoneinfo directory or an unreadable file fails with IO errors of its own.
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Every zone and alias name of tzdata, any spelling, mapped to the zone's canonical name.</summary>
+    private static readonly Lazy<IReadOnlyDictionary<string, string>> IanaNames = new(ReadIanaNames);
+
+    private static IReadOnlyDictionary<string, string> ReadIanaNames()
+    {
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var file = Path.Combine(Environment.GetEnvironmentVariable("TZDIR") ?? "/usr/share/zoneinfo", "tzdata.zi");
+        if (!File.Exists(file))
+        {
+            // No tzdata source (not Debian's layout): the zones the system lists, without aliases.
+            foreach (var zone in TimeZoneInfo.GetSystemTimeZones().Where(z => z.HasIanaId)) names[zone.Id] = zone.Id;
+            return names;
+        }
+        var links = new List<(string Target, string Alias)>();
+        foreach (var line in File.ReadLines(file))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            // "Z name offset rules format" starts a zone, "L target alias" is a link; "Factory" is a placeholder, not a place.
+            if (fields is ["Z", var zone, ..] && zone != "Factory") names[zone] = zone;
+            else if (fields is ["L", var target, var alias]) links.Add((target, alias));
+        }
+        foreach (var (target, alias) in links)
+            if (names.TryGetValue(target, out var zone)) names.TryAdd(alias, zone);
+        return names;
     }
 
     public static TimeZoneInfo Find(string ianaId) =>

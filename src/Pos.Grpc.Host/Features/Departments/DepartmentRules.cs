@@ -46,8 +46,9 @@ public static class DepartmentRules
         }
         if (paths.Contains("time_zone"))
         {
-            target.TimeZone = source.TimeZone.Length == 0 ? null : source.TimeZone;
-            violations.AddIf(target.TimeZone is not null && TimeZones.TryFind(target.TimeZone) is null, "department.time_zone",
+            var zone = TimeZones.CanonicalName(source.TimeZone);
+            target.TimeZone = source.TimeZone.Length == 0 ? null : zone ?? source.TimeZone;
+            violations.AddIf(target.TimeZone is not null && zone is null, "department.time_zone",
                 $"'{source.TimeZone}' is not an IANA time zone such as \"Europe/Copenhagen\"; leave it empty to use the client's");
         }
 

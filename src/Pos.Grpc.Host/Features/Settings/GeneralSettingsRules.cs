@@ -39,8 +39,8 @@ internal static class GeneralSettingsRules
         }
         if (paths.Contains("time_zone"))
         {
-            if (TimeZones.TryFind(source.TimeZone) is not null)
-                target.TimeZone = source.TimeZone;
+            if (TimeZones.CanonicalName(source.TimeZone) is { } zone)
+                target.TimeZone = zone;
             else
                 violations.Add("settings.time_zone", $"'{source.TimeZone}' is not an IANA time zone such as \"Europe/Copenhagen\"");
         }
