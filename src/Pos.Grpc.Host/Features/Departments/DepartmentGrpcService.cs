@@ -68,7 +68,8 @@ public sealed class DepartmentGrpcService(PosDbContext db, TimeProvider clock, C
             throw new AlreadyExistsException("department", $"departments/{source.DepartmentId}",
                 $"Department {source.DepartmentId} exists already.");
         await DepartmentRules.EnsureMultiCashRegistersAsync(db, source.ClientId, draft, cancellationToken);
-        await DepartmentRules.EnsureNoScopeOverlapAsync(db, source.ClientId, source.DepartmentId, draft.Scope, cancellationToken);
+        await DepartmentRules.EnsureNoScopeOverlapAsync(db, source.ClientId, source.DepartmentId, draft.Scope,
+            AccessPolicy.VisibleDepartments(caller, source.ClientId), cancellationToken);
 
         var now = clock.GetStorableUtcNow();
         var department = new DepartmentEntity
@@ -114,7 +115,8 @@ public sealed class DepartmentGrpcService(PosDbContext db, TimeProvider clock, C
 
         await using var transaction = await ClientConfigurationLock.BeginAsync(db, department.ClientId, cancellationToken);
         await DepartmentRules.EnsureMultiCashRegistersAsync(db, department.ClientId, draft, cancellationToken);
-        await DepartmentRules.EnsureNoScopeOverlapAsync(db, department.ClientId, department.Id, draft.Scope, cancellationToken);
+        await DepartmentRules.EnsureNoScopeOverlapAsync(db, department.ClientId, department.Id, draft.Scope,
+            AccessPolicy.VisibleDepartments(caller, department.ClientId), cancellationToken);
 
         var now = clock.GetStorableUtcNow();
         draft.CopyTo(department);

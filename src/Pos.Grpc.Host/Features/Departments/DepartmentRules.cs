@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Pos.Grpc.Contracts.Departments.V1;
 using Pos.Grpc.Host.Domain;
 using Pos.Grpc.Host.Features.Settings;
+using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Locks;
@@ -93,8 +94,14 @@ public static class DepartmentRules
                 "POS terminal numbers need multi cash registers turned on in the client's general settings.");
     }
 
-    /// <summary>No two departments of a client may claim the same sales. Call inside <see cref="ClientConfigurationLock"/>'s transaction.</summary>
-    internal static async Task EnsureNoScopeOverlapAsync(PosDbContext db, long clientId, long departmentId, PosScope scope, CancellationToken cancellationToken)
+    /// <summary>
+    /// No two departments of a client may claim the same sales. Call inside <see cref="ClientConfigurationLock"/>'s
+    /// transaction. The rule spans departments the caller may not see (a regional supervisor's are a few of the
+    /// client's): such a department is reported by its scope only, never by its id or name.
+    /// </summary>
+    /// <param name="visible">The departments the caller may see; null for all of them (<see cref="AccessPolicy.VisibleDepartments"/>).</param>
+    internal static async Task EnsureNoScopeOverlapAsync(PosDbContext db, long clientId, long departmentId, PosScope scope,
+        IReadOnlySet<long>? visible, CancellationToken cancellationToken)
     {
         if (!scope.ClaimsAnything) return;
         var sameAccount = await db.Departments.AsNoTracking()
@@ -102,11 +109,13 @@ public static class DepartmentRules
             .Where(d => d.ClientId == clientId && d.Id != departmentId && d.PosClientNumber == scope.Account)
             .OrderBy(d => d.Id)
             .ToListAsync(cancellationToken);
-        var other = sameAccount.FirstOrDefault(d => scope.Overlaps(PosScope.Of(d)));
-        if (other is not null)
-            throw new AlreadyExistsException("pos_scope", $"departments/{other.Id}",
-                $"The POS scope ({scope}) overlaps department {other.Id} '{other.Name}' ({PosScope.Of(other)}): "
-                + "its sales would be counted twice. Use different shops or disjoint terminal numbers.");
+        if (sameAccount.FirstOrDefault(d => scope.Overlaps(PosScope.Of(d))) is not { } other) return;
+        var (name, described) = visible is null || visible.Contains(other.Id)
+            ? ($"departments/{other.Id}", $"department {other.Id} '{other.Name}'")
+            : ("departments/-", "another department of the client");
+        throw new AlreadyExistsException("pos_scope", name,
+            $"The POS scope ({scope}) overlaps {described} ({PosScope.Of(other)}): "
+            + "its sales would be counted twice. Use different shops or disjoint terminal numbers.");
     }
 
     /// <summary>Multi cash registers can only be turned off when no department of the client has terminal numbers.</summary>

@@ -97,7 +97,9 @@ public sealed class LightspeedAuthGrpcService(
 
     public override async Task<ListLightspeedRegistersResponse> ListLightspeedRegisters(ListLightspeedRegistersRequest request, ServerCallContext context)
     {
-        var connection = await LightspeedConnections.LoadAsync(db, context.GetCaller(), request.ConnectionId, Capability.Read, context.CancellationToken);
-        return await registers.ListAsync(connection, CallerKeys.Of(context.GetHttpContext()), context.CancellationToken);
+        var caller = context.GetCaller();
+        var connection = await LightspeedConnections.LoadAsync(db, caller, request.ConnectionId, Capability.Read, context.CancellationToken);
+        return await registers.ListAsync(connection, AccessPolicy.VisibleDepartments(caller, connection.ClientId),
+            CallerKeys.Of(context.GetHttpContext()), context.CancellationToken);
     }
 }

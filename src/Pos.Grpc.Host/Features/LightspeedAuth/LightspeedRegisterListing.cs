@@ -9,11 +9,15 @@ namespace Pos.Grpc.Host.Features.LightspeedAuth;
 
 /// <summary>
 /// The account's shops and registers (from <see cref="AccountLayouts"/>), each marked with the department (and register
-/// number) it feeds, as the database says now.
+/// number) it feeds, as the database says now. A register of a department the caller may not see is marked claimed,
+/// without naming the department.
 /// </summary>
 public sealed class LightspeedRegisterListing(PosDbContext db, AccountLayouts layouts)
 {
-    public async Task<ListLightspeedRegistersResponse> ListAsync(LightspeedConnectionEntity connection, string caller, CancellationToken cancellationToken)
+    /// <param name="visible">The departments the caller may see; null for all (<see cref="Infrastructure.Auth.AccessPolicy.VisibleDepartments"/>).</param>
+    /// <param name="caller">The caller's key for its limit of listings in flight.</param>
+    public async Task<ListLightspeedRegistersResponse> ListAsync(LightspeedConnectionEntity connection, IReadOnlySet<long>? visible, string caller,
+        CancellationToken cancellationToken)
     {
         if (connection.State is not ((int)ConnectionState.Authorized or (int)ConnectionState.Active))
             throw LightspeedConnections.WrongState(connection, "only an AUTHORIZED or ACTIVE connection can be read");
@@ -28,6 +32,7 @@ public sealed class LightspeedRegisterListing(PosDbContext db, AccountLayouts la
         {
             var shop = shops.FirstOrDefault(s => s.ShopId == register.ShopId);
             var (departmentId, registerNumber) = ClaimOf(departments, register);
+            var shown = departmentId != 0 && (visible is null || visible.Contains(departmentId));
             response.Registers.Add(new Contracts.LightspeedAuth.V1.LightspeedRegister
             {
                 ShopId = register.ShopId.ToString(CultureInfo.InvariantCulture),
@@ -35,8 +40,9 @@ public sealed class LightspeedRegisterListing(PosDbContext db, AccountLayouts la
                 ShopTimeZone = shop?.TimeZone ?? "",
                 RegisterId = register.RegisterId.ToString(CultureInfo.InvariantCulture),
                 RegisterName = register.Name,
-                DepartmentId = departmentId,
-                RegisterNumber = registerNumber,
+                DepartmentId = shown ? departmentId : 0,
+                RegisterNumber = shown ? registerNumber : 0,
+                Claimed = departmentId != 0,
             });
         }
         return response;
