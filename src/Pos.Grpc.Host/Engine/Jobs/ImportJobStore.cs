@@ -19,7 +19,7 @@ namespace Pos.Grpc.Host.Engine.Jobs;
 /// accounts' watermarks is here. The lanes and the RPCs call it; nothing else writes these tables.
 /// <para>
 /// Leases are the database's clock (now()), the one clock every instance shares. The engine's statements run under
-/// a gate of <see cref="DatabaseOptions.EngineConnections"/>, so however many lanes run, the engine never holds more
+/// the pool's engine share (<see cref="PosDatabase.EngineShare"/>), so however many lanes run, the engine never holds more
 /// connections than that and the RPCs always find some in the pool.
 /// </para>
 /// </summary>
@@ -30,8 +30,6 @@ public sealed class ImportJobStore(
     TimeProvider clock,
     IOptions<EngineOptions> options)
 {
-    private readonly SemaphoreSlim _connections = new(database.Options.EngineConnections);
-
     private EngineOptions Options => options.Value;
 
     private string Owner => Options.InstanceId;
@@ -582,18 +580,8 @@ public sealed class ImportJobStore(
     private Task WithConnectionAsync(Func<NpgsqlConnection, Task<int>> work, CancellationToken cancellationToken) =>
         WithConnectionAsync<int>(work, cancellationToken);
 
-    private async Task<T> WithGateAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
-    {
-        await _connections.WaitAsync(cancellationToken);
-        try
-        {
-            return await work();
-        }
-        finally
-        {
-            _connections.Release();
-        }
-    }
+    private Task<T> WithGateAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken) =>
+        PosDatabase.WithinAsync(database.EngineShare, work, cancellationToken);
 
     private static async Task<IReadOnlyList<string>> ReadStringsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {

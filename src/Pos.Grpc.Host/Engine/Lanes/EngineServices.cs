@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Pos.Grpc.Host.Engine.Jobs;
 using Pos.Grpc.Host.Engine.Nightly;
 using Pos.Grpc.Host.Infrastructure.Caching;
+using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Providers;
 
 namespace Pos.Grpc.Host.Engine.Lanes;
@@ -12,6 +13,7 @@ public sealed class EngineServices(
     PosProviders providers,
     ConnectionDirectory connections,
     ClientConfigurationCache configurations,
+    PosDatabase database,
     TimeProvider clock,
     IOptions<NightlyOptions> nightly,
     ILogger<EngineServices> logger)
@@ -23,6 +25,10 @@ public sealed class EngineServices(
     public TimeProvider Clock => clock;
     public NightlyOptions NightlyOptions => nightly.Value;
     public ILogger Logger => logger;
+
+    /// <summary>Runs a lookup the engine makes outside its store within the engine's share of the pool.</summary>
+    public Task<T> InEngineShareAsync<T>(Func<Task<T>> lookup, CancellationToken cancellationToken) =>
+        PosDatabase.WithinAsync(database.EngineShare, lookup, cancellationToken);
 }
 
 /// <summary>

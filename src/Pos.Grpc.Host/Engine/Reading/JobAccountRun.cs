@@ -74,14 +74,16 @@ public sealed class JobAccountRun(JobAccountWork work, PosAccount account, Engin
             await FailAllAsync(due, new PosProviderException("POS_NOT_SUPPORTED", $"This host does not speak {account.System}.", permanent: true));
             return;
         }
-        var (connection, missing) = await services.Connections.FindActiveAsync(Job.ClientId, account, _stop.Token);
+        var (connection, missing) = await services.InEngineShareAsync(
+            () => services.Connections.FindActiveAsync(Job.ClientId, account, _stop.Token), _stop.Token);
         if (connection is null)
         {
             await FailAllAsync(due, missing!);
             return;
         }
 
-        var configuration = await services.Configurations.GetAsync(Job.ClientId, _stop.Token);
+        var configuration = await services.InEngineShareAsync(
+            () => services.Configurations.GetAsync(Job.ClientId, _stop.Token), _stop.Token);
         var (departments, unreadable) = Departments(configuration, due);
         foreach (var failure in unreadable) await EnqueueAsync(failure);
         var router = new SaleRouter(departments);

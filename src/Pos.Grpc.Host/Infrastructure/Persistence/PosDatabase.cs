@@ -14,6 +14,9 @@ public sealed class PosDatabase : IAsyncDisposable
     public PosDatabase(string connectionString, DatabaseOptions options)
     {
         Options = options;
+        EngineShare = new SemaphoreSlim(options.EngineConnections);
+        TokenShare = new SemaphoreSlim(options.TokenConnections);
+        RefreshLockShare = new SemaphoreSlim(options.RefreshLockConnections);
         Pool = NpgsqlDataSource.Create(options.PooledConnectionString(connectionString, "pos-grpc"));
         _listenConnectionString = new NpgsqlConnectionStringBuilder(connectionString)
         {
@@ -28,6 +31,29 @@ public sealed class PosDatabase : IAsyncDisposable
 
     /// <summary>Every pooled connection of the instance comes from here.</summary>
     public NpgsqlDataSource Pool { get; }
+
+    /// <summary>Held by the import engine for each of its database calls: it never holds more of the pool than this.</summary>
+    public SemaphoreSlim EngineShare { get; }
+
+    /// <summary>Held for each read or write of POS tokens.</summary>
+    public SemaphoreSlim TokenShare { get; }
+
+    /// <summary>Held while a token refresh lock (a session advisory lock) holds its connection.</summary>
+    public SemaphoreSlim RefreshLockShare { get; }
+
+    /// <summary>Runs <paramref name="work"/> within one of the pool's shares.</summary>
+    public static async Task<T> WithinAsync<T>(SemaphoreSlim share, Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        await share.WaitAsync(cancellationToken);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            share.Release();
+        }
+    }
 
     /// <summary>The one connection that LISTENs for notifications (not pooled; counted in the budget).</summary>
     public NpgsqlConnection CreateListenConnection() => new(_listenConnectionString);

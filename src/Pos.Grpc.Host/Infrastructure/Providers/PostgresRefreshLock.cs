@@ -6,12 +6,12 @@ namespace Pos.Grpc.Host.Infrastructure.Providers;
 
 /// <summary>
 /// One refresh of a connection at a time across every instance: a session advisory lock on a pooled connection,
-/// held for the few hundred milliseconds of a refresh. At most a quarter of the pool holds such locks at once, so a
-/// wave of refreshes (thousands of connections whose tokens expire together) cannot take the pool from the RPCs.
+/// held for the few hundred milliseconds of a refresh. At most the pool's refresh-lock share holds such locks at once,
+/// so a wave of refreshes (thousands of connections whose tokens expire together) cannot take the pool from the RPCs.
 /// </summary>
 public sealed class PostgresRefreshLock(PosDatabase database) : IRSeriesRefreshLock
 {
-    private readonly SemaphoreSlim _holders = new(Math.Max(1, database.Options.PoolSize / 4));
+    private readonly SemaphoreSlim _holders = database.RefreshLockShare;
 
     public async Task<IAsyncDisposable> AcquireAsync(string connectionKey, CancellationToken ct)
     {
