@@ -25,6 +25,7 @@ public sealed class MeasuredHost : IAsyncDisposable
     public int GrpcPort => _host.GrpcPort;
     public int GrpcWebPort => _host.GrpcWebPort;
     public int Pid => _host.ProcessId;
+    public string Logs => _host.Logs;
     public string CallbackUrl => $"http://127.0.0.1:{GrpcWebPort}/oauth/lightspeed/callback";
 
     /// <summary>Highest VmRSS seen by the sampler since the start or the last <see cref="ResetPeak"/>, in MB.</summary>
@@ -61,7 +62,7 @@ public sealed class MeasuredHost : IAsyncDisposable
         Interlocked.Exchange(ref _peakRssKb, ReadStatusKb("VmRSS"));
     }
 
-    public static async Task<MeasuredHost> StartAsync(string connectionString, Uri simulatorUrl)
+    public static async Task<MeasuredHost> StartAsync(string connectionString, Uri simulatorUrl, IReadOnlyDictionary<string, string?>? extra = null, string processName = "bench")
     {
         var simulator = simulatorUrl.ToString();
         var settings = new Dictionary<string, string?>
@@ -83,12 +84,13 @@ public sealed class MeasuredHost : IAsyncDisposable
             [PosHostFixture.CallbackLimitBurst] = PosHostFixture.RateLimitOutOfReach,
             [PosHostFixture.CallbackLimitPerMinute] = PosHostFixture.RateLimitOutOfReach,
         };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
         // BENCH_HOST_X=v in this process's environment becomes X=v in the host's (e.g. BENCH_HOST_DOTNET_PerfMapEnabled=1 for perf).
         var environment = new Dictionary<string, string>();
         foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
             if (variable.Key is string name && name.StartsWith("BENCH_HOST_", StringComparison.Ordinal))
                 environment[name["BENCH_HOST_".Length..]] = variable.Value as string ?? "";
-        var host = new MeasuredHost(await HostProcess.StartAsync("bench", settings, environment));
+        var host = new MeasuredHost(await HostProcess.StartAsync(processName, settings, environment));
         Console.Error.WriteLine($"  host process {host.Pid} on ports {host.GrpcPort} (gRPC) and {host.GrpcWebPort} (gRPC-Web)");
         return host;
     }

@@ -13,6 +13,7 @@ switch (options.Command)
     case "pacing": await Pacing.RunAsync(options); break;
     case "watch-streams": await WatchStreams.RunAsync(options); break;
     case "year-scale": await YearScale.RunAsync(options); break;
+    case "fleet-nightly": await FleetNightly.RunAsync(options); break;
     default:
         Console.Error.WriteLine("""
             Subcommands (options with their defaults):
@@ -21,6 +22,7 @@ switch (options.Command)
               pacing             --days 40 --sales 1500 --time-scale 20 --registers 2
               watch-streams      --streams 1000 --days 400 --time-scale 8
               year-scale         --days 365 --departments 20 --accounts 5 --registers 2 --sales 40 [--time-scale auto|N]
+              fleet-nightly      --clients 2000 --departments 10000 --chains 3 --latency-ms 250 --changed-accounts 40 [--one-instance]
             """);
         return 2;
 }

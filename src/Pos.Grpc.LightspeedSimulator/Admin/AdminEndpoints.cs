@@ -156,7 +156,7 @@ public sealed class AccountDefinition
 
     public SimAccount ToAccount(long accountId, SimulatorOptions options)
     {
-        if (Shops.Count is 0 or > 9) throw new ArgumentException("An account needs 1 to 9 shops.");
+        if (Shops.Count is 0 or > 99) throw new ArgumentException("An account needs 1 to 99 shops.");
         return new SimAccount
         {
             AccountId = accountId,

@@ -3,13 +3,13 @@ namespace Pos.Grpc.LightspeedSimulator.Domain;
 /// <summary>
 /// Deterministic sales of one (account, shop, local day): the same seed always gives the same sales, and a day
 /// is generated only when asked for, so a year of history costs nothing up front.
-/// Sale ids encode their day, shop and sequence (day·10⁷ + shopIndex·10⁶ + seq), which makes saleID order
+/// Sale ids encode their day, shop and sequence (day·10⁸ + shopIndex·10⁶ + seq, so up to 99 shops), which makes saleID order
 /// walkable day by day and a single sale findable without an index.
 /// </summary>
 public static class SalesGenerator
 {
     public static readonly DateOnly Epoch = new(2000, 1, 1);
-    public const long DayFactor = 10_000_000;
+    public const long DayFactor = 100_000_000;
     public const long ShopFactor = 1_000_000;
 
     // Opening hours 09-19 local, busy at lunch and after work, quiet mid-morning and late.
