@@ -69,9 +69,15 @@ public static class TimeZones
     public static TimeZoneInfo Find(string ianaId) =>
         TryFind(ianaId) ?? throw new InvalidOperationException($"Unknown time zone '{ianaId}' was stored.");
 
-    /// <summary>The zone a department's numbers are bucketed in: its override, else the client's.</summary>
-    public static TimeZoneInfo ForDepartment(string? departmentZone, string clientZone) =>
-        Find(string.IsNullOrEmpty(departmentZone) ? clientZone : departmentZone);
+    /// <summary>
+    /// The zone a department's numbers are bucketed in: its override, else the zone its POS gives its account (a K-Series
+    /// business location's timezone; docs/domain.md section 6), else the client's. A POS zone this machine does not know
+    /// is passed over rather than failing the department.
+    /// </summary>
+    public static TimeZoneInfo ForDepartment(string? departmentZone, string? posAccountZone, string clientZone) =>
+        !string.IsNullOrEmpty(departmentZone) ? Find(departmentZone)
+        : TryFind(posAccountZone) is { } posZone ? posZone
+        : Find(clientZone);
 
     /// <summary>UTC instant at which the local <paramref name="date"/> begins.</summary>
     public static DateTimeOffset StartOfDayUtc(DateOnly date, TimeZoneInfo zone)

@@ -1,6 +1,7 @@
 using Pos.Grpc.Host.Features.LightspeedAuth;
 using Pos.Grpc.Host.Infrastructure.Providers;
 using Pos.Grpc.Providers;
+using Pos.Grpc.Providers.KSeries;
 using Pos.Grpc.Providers.RSeries;
 
 namespace Pos.Grpc.Host;
@@ -11,17 +12,28 @@ public static class ProvidersExtensions
     public const string RSeriesSection = "Lightspeed";
 
     /// <summary>
-    /// The POS providers (Lightspeed R-Series), their tokens encrypted with Data Protection
+    /// Configuration section of Lightspeed Restaurant (K-Series): ApiBaseUrl, V2OAuthBaseUrl, ClientId, ClientSecret,
+    /// RedirectUri (the same callback as R-Series) and the rest of <see cref="KSeriesOptions"/>.
+    /// </summary>
+    public const string KSeriesSection = "LightspeedKSeries";
+
+    /// <summary>
+    /// The POS providers (Lightspeed R-Series and K-Series), their tokens encrypted with Data Protection
     /// (<see cref="DataProtectionExtensions"/>), refreshes serialised across instances, and the host's view of connections.
     /// </summary>
     public static WebApplicationBuilder AddPosProviders(this WebApplicationBuilder builder)
     {
         builder.Services.AddRSeriesClient(builder.Configuration.GetSection(RSeriesSection));
+        builder.Services.AddKSeriesClient(builder.Configuration.GetSection(KSeriesSection));
         builder.Services.AddSingleton<IPosProvider, RSeriesProvider>();
+        builder.Services.AddSingleton<IPosProvider, KSeriesProvider>();
         builder.Services.AddSingleton<PosProviders>();
         builder.Services.AddSingleton<ProtectedTokenStore>();
         builder.Services.AddSingleton<IRSeriesTokenStore>(sp => sp.GetRequiredService<ProtectedTokenStore>());
-        builder.Services.AddSingleton<IRSeriesRefreshLock, PostgresRefreshLock>();
+        builder.Services.AddSingleton<IConnectionTokenStore>(sp => sp.GetRequiredService<ProtectedTokenStore>());
+        builder.Services.AddSingleton<PostgresRefreshLock>();
+        builder.Services.AddSingleton<IRSeriesRefreshLock>(sp => sp.GetRequiredService<PostgresRefreshLock>());
+        builder.Services.AddSingleton<IRefreshLock>(sp => sp.GetRequiredService<PostgresRefreshLock>());
         builder.Services.AddSingleton<ConnectionDirectory>();
         builder.Services.AddSingleton<OAuthStateSigner>();
         builder.Services.AddOptions<CallbackLimitOptions>().BindConfiguration(CallbackLimitOptions.Section)

@@ -124,8 +124,10 @@ public sealed class NightlyPlanner(
         if (departments.Count == 0) return new Plan([], []);
 
         var trailingDays = options.Value.TrailingDays;
-        var windows = departments.ToDictionary(d => d.Id,
-            d => NightlyWindow.At(now, TimeZones.ForDepartment(d.TimeZone, settings.TimeZone), trailingDays));
+        var accountZones = await ConnectionDirectory.AccountZonesAsync(db, settings.ClientId, cancellationToken);
+        var zones = departments.ToDictionary(d => d.Id,
+            d => TimeZones.ForDepartment(d.TimeZone, accountZones.GetValueOrDefault(d.PosClientNumber!), settings.TimeZone));
+        var windows = departments.ToDictionary(d => d.Id, d => NightlyWindow.At(now, zones[d.Id], trailingDays));
         var first = windows.Values.Min(w => w.TrailingFrom);
         var last = windows.Values.Max(w => w.Yesterday);
         var ids = departments.Select(d => d.Id).ToArray();
@@ -144,7 +146,7 @@ public sealed class NightlyPlanner(
         {
             var key = new PosAccount(system, department.PosClientNumber!).Key;
             var window = windows[department.Id];
-            var zone = TimeZones.ForDepartment(department.TimeZone, settings.TimeZone);
+            var zone = zones[department.Id];
             var probe = hasCursor && watermarked.Contains(key);
             for (var date = window.TrailingFrom; date < window.Yesterday; date = date.AddDays(1))
             {

@@ -117,7 +117,7 @@ public sealed class JobAccountRun(JobAccountWork work, PosAccount account, Engin
                     ? new PosProviderException("DEPARTMENT_NOT_CONFIGURED",
                         $"Department {group.Key} no longer has POS client number {account.AccountId}; import it again to read its new account.", permanent: true)
                     : null;
-            if (problem is null) readable.Add(new ReadDepartment(department!, configuration.Settings.TimeZone));
+            if (problem is null) readable.Add(new ReadDepartment(department!, configuration.ZoneOf(department!)));
             else failures.Add(new LaneWrite.Failed(group.ToList(), problem));
         }
         return (readable, failures);

@@ -13,13 +13,14 @@ public sealed class ReadDepartment
 {
     private readonly Dictionary<string, int> _registerByTerminal = new(StringComparer.Ordinal);
 
-    public ReadDepartment(DepartmentEntity department, string clientZone)
+    /// <param name="zone">Its zone, resolved by <see cref="TimeZones.ForDepartment"/> (override, POS account, client).</param>
+    public ReadDepartment(DepartmentEntity department, TimeZoneInfo zone)
     {
         Id = department.Id;
         ShopId = string.IsNullOrEmpty(department.PosShopId) ? null : department.PosShopId;
         TerminalNumbers = department.Registers.OrderBy(r => r.RegisterNumber).Select(r => r.PosRegisterId).ToList();
         for (var i = 0; i < TerminalNumbers.Count; i++) _registerByTerminal.TryAdd(TerminalNumbers[i], i + 1);
-        Zone = TimeZones.ForDepartment(department.TimeZone, clientZone);
+        Zone = zone;
     }
 
     public long Id { get; }

@@ -72,7 +72,7 @@ public sealed class LightspeedAuthorizationFlow(
 
         var now = clock.GetStorableUtcNow();
         var pending = await db.LightspeedConnections.SingleAsync(c => c.Id == consumed.ConnectionId, cancellationToken);
-        var existing = await db.LightspeedConnections
+        var existing = await db.LightspeedConnections.Include(c => c.Accounts)
             .SingleOrDefaultAsync(c => c.ClientId == consumed.ClientId && c.AccountId == accountId, cancellationToken);
         var connection = pending;
         if (existing is not null)
@@ -85,6 +85,8 @@ public sealed class LightspeedAuthorizationFlow(
         var wasActivated = connection.ActivatedAt is not null && connection.State != (int)ConnectionState.Revoked;
         connection.AccountId = accountId;
         connection.AccountName = account.Name;
+        connection.Accounts.Clear();
+        connection.Accounts.Add(new LightspeedConnectionAccountEntity { ConnectionId = connection.Id, AccountId = accountId, Name = account.Name });
         connection.State = (int)(wasActivated ? ConnectionState.Active : ConnectionState.Authorized);
         connection.AuthorizedBy = consumed.CreatedBy;
         connection.AuthorizedAt = now;
@@ -104,7 +106,7 @@ public sealed class LightspeedAuthorizationFlow(
     public async Task RevokeAtLightspeedAsync(LightspeedConnectionEntity connection, CancellationToken cancellationToken)
     {
         tokenManager.Forget(connection.Id.ToString());
-        if (connection.ProtectedTokens is null || await tokenStore.LoadAsync(connection.Id.ToString(), cancellationToken) is not { } tokens) return;
+        if (connection.ProtectedTokens is null || await ((IRSeriesTokenStore)tokenStore).LoadAsync(connection.Id.ToString(), cancellationToken) is not { } tokens) return;
         try
         {
             await oauth.RevokeAsync(tokens.RefreshToken, cancellationToken);

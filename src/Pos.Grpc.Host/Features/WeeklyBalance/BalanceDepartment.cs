@@ -4,6 +4,7 @@ using Pos.Grpc.Host.Features.Settings;
 using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
+using Pos.Grpc.Host.Infrastructure.Providers;
 
 namespace Pos.Grpc.Host.Features.WeeklyBalance;
 
@@ -18,13 +19,15 @@ public sealed record BalanceDepartment(DepartmentEntity Entity, TimeZoneInfo Zon
     public string TerminalNumberOf(int registerNumber) =>
         Entity.Registers.FirstOrDefault(r => r.RegisterNumber == registerNumber)?.PosRegisterId ?? "";
 
-    /// <summary>Loads the department with its registers and resolves its zone (override, else the client's).</summary>
+    /// <summary>Loads the department with its registers and resolves its zone (override, else its POS account's, else the client's).</summary>
     public static async Task<BalanceDepartment> LoadAsync(PosDbContext db, long departmentId, CancellationToken cancellationToken)
     {
         var department = await db.Departments.AsNoTracking().Include(d => d.Registers)
             .SingleOrDefaultAsync(d => d.Id == departmentId, cancellationToken)
             ?? throw new NotFoundException("department", $"departments/{departmentId}");
         var settings = await db.GetOrDefaultAsync(department.ClientId, cancellationToken);
-        return new BalanceDepartment(department, TimeZones.ForDepartment(department.TimeZone, settings.TimeZone));
+        var zones = await ConnectionDirectory.AccountZonesAsync(db, department.ClientId, cancellationToken);
+        return new BalanceDepartment(department,
+            TimeZones.ForDepartment(department.TimeZone, zones.GetValueOrDefault(department.PosClientNumber ?? ""), settings.TimeZone));
     }
 }

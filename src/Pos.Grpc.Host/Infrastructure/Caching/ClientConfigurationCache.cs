@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using Pos.Grpc.Host.Domain;
 using Pos.Grpc.Host.Infrastructure.Notifications;
+using Pos.Grpc.Host.Infrastructure.Providers;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 
@@ -10,11 +12,18 @@ namespace Pos.Grpc.Host.Infrastructure.Caching;
 /// A client's configuration as read by hot paths: settings, departments with registers, weekly-balance
 /// fields. Loaded without tracking and never handed to a write path, so it is safe to share.
 /// </summary>
+/// <param name="AccountZones">The zone the POS gives each account (K-Series business locations), the departments' default.</param>
 public sealed record ClientConfiguration(
     GeneralSettingsEntity Settings,
     IReadOnlyList<DepartmentEntity> Departments,
     IReadOnlyList<WeeklyBalanceFieldEntity> Fields,
-    DateTimeOffset LoadedAt);
+    IReadOnlyDictionary<string, string> AccountZones,
+    DateTimeOffset LoadedAt)
+{
+    /// <summary>The zone a department's local days are in (<see cref="TimeZones.ForDepartment"/>).</summary>
+    public TimeZoneInfo ZoneOf(DepartmentEntity department) =>
+        TimeZones.ForDepartment(department.TimeZone, AccountZones.GetValueOrDefault(department.PosClientNumber ?? ""), Settings.TimeZone);
+}
 
 /// <summary>
 /// Keeps each client's configuration in memory, because reads of it (settings, department and field lists)
@@ -75,6 +84,7 @@ public sealed class ClientConfigurationCache(IServiceScopeFactory scopes, TimePr
         var departments = await db.Departments.AsNoTracking().Where(d => d.ClientId == clientId)
             .Include(d => d.Registers.OrderBy(r => r.RegisterNumber)).OrderBy(d => d.Id).ToListAsync(timeout.Token);
         var fields = await db.WeeklyBalanceFields.AsNoTracking().Where(f => f.ClientId == clientId).OrderBy(f => f.Id).ToListAsync(timeout.Token);
-        return new ClientConfiguration(settings, departments, fields, loadedAt);
+        var zones = await ConnectionDirectory.AccountZonesAsync(db, clientId, timeout.Token);
+        return new ClientConfiguration(settings, departments, fields, zones, loadedAt);
     }
 }

@@ -18,6 +18,7 @@ public sealed class PosDbContext(DbContextOptions<PosDbContext> options) : DbCon
     public DbSet<OpenDayReasonEntity> OpenDayReasons => Set<OpenDayReasonEntity>();
     public DbSet<AuditEntryEntity> AuditEntries => Set<AuditEntryEntity>();
     public DbSet<LightspeedConnectionEntity> LightspeedConnections => Set<LightspeedConnectionEntity>();
+    public DbSet<LightspeedConnectionAccountEntity> LightspeedConnectionAccounts => Set<LightspeedConnectionAccountEntity>();
     public DbSet<OAuthStateEntity> OAuthStates => Set<OAuthStateEntity>();
     public DbSet<ImportJobEntity> ImportJobs => Set<ImportJobEntity>();
     public DbSet<ImportUnitEntity> ImportUnits => Set<ImportUnitEntity>();

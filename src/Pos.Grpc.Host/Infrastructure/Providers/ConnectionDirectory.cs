@@ -13,13 +13,33 @@ namespace Pos.Grpc.Host.Infrastructure.Providers;
 /// </summary>
 public sealed class ConnectionDirectory(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ConnectionDirectory> logger)
 {
-    /// <summary>The accounts of a client's POS with an ACTIVE connection, inside the caller's unit of work.</summary>
+    /// <summary>
+    /// The accounts of a client's POS with an ACTIVE connection, inside the caller's unit of work: R-Series the
+    /// connection's account, K-Series every business location its user could see when it was authorised.
+    /// </summary>
     public static async Task<IReadOnlySet<string>> ActiveAccountsAsync(PosDbContext db, long clientId, PosSystem system, CancellationToken cancellationToken) =>
         (await db.LightspeedConnections.AsNoTracking()
-            .Where(c => c.ClientId == clientId && c.Provider == (int)system && c.State == (int)ConnectionState.Active && c.AccountId != null)
-            .Select(c => c.AccountId!)
+            .Where(c => c.ClientId == clientId && c.Provider == (int)system && c.State == (int)ConnectionState.Active)
+            .SelectMany(c => c.Accounts.Select(a => a.AccountId))
             .ToListAsync(cancellationToken))
             .ToHashSet();
+
+    /// <summary>
+    /// The time zone the POS gives each of the client's accounts (K-Series: a business location's timezone, learnt at
+    /// authorisation); accounts without one are absent. The latest authorisation wins. It is the default zone of the
+    /// departments naming the account (<see cref="Domain.TimeZones.ForDepartment"/>).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string>> AccountZonesAsync(PosDbContext db, long clientId, CancellationToken cancellationToken)
+    {
+        var zones = await db.LightspeedConnections.AsNoTracking()
+            .Where(c => c.ClientId == clientId && c.AuthorizedAt != null)
+            .OrderBy(c => c.AuthorizedAt)
+            .SelectMany(c => c.Accounts.Where(a => a.TimeZone != null).Select(a => new { a.AccountId, a.TimeZone }))
+            .ToListAsync(cancellationToken);
+        var byAccount = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var zone in zones) byAccount[zone.AccountId] = zone.TimeZone!;
+        return byAccount;
+    }
 
     /// <summary>The ACTIVE connection that reads <paramref name="account"/> for the client, or why there is none.</summary>
     public async Task<(PosConnection? Connection, PosProviderException? Missing)> FindActiveAsync(long clientId, PosAccount account,
@@ -27,8 +47,11 @@ public sealed class ConnectionDirectory(IServiceScopeFactory scopes, TimeProvide
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PosDbContext>();
+        // Of several connections covering the account (K-Series: two users who both see the location), the latest
+        // authorisation reads it.
         var connections = await db.LightspeedConnections.AsNoTracking()
-            .Where(c => c.ClientId == clientId && c.Provider == (int)account.System && c.AccountId == account.AccountId)
+            .Where(c => c.ClientId == clientId && c.Provider == (int)account.System && c.Accounts.Any(a => a.AccountId == account.AccountId))
+            .OrderByDescending(c => c.AuthorizedAt)
             .Select(c => new { c.Id, c.State })
             .ToListAsync(cancellationToken);
         if (connections.FirstOrDefault(c => c.State == (int)ConnectionState.Active) is { } active)
@@ -37,8 +60,12 @@ public sealed class ConnectionDirectory(IServiceScopeFactory scopes, TimeProvide
         if (connections.Any(c => c.State == (int)ConnectionState.ReauthorizationRequired))
             return (null, ReauthorizationRequired());
         return (null, new PosProviderException("NO_ACTIVE_CONNECTION",
-            $"Lightspeed account {account.AccountId} has no ACTIVE connection for this client: authorise and activate it first.", permanent: true));
+            $"{AccountName(account)} has no ACTIVE connection for this client: authorise and activate it first.", permanent: true));
     }
+
+    /// <summary>"Lightspeed account 120645" (R-Series), "Lightspeed business location 45454565682155" (K-Series).</summary>
+    public static string AccountName(PosAccount account) =>
+        account.System == PosSystem.LightspeedKSeries ? $"Lightspeed business location {account.AccountId}" : $"Lightspeed account {account.AccountId}";
 
     public static PosProviderException ReauthorizationRequired() =>
         new("LIGHTSPEED_REAUTHORIZATION_REQUIRED",

@@ -17,6 +17,7 @@ public sealed class PosProviders(IEnumerable<IPosProvider> providers)
     public static PosSystem? SystemOf(PosIntegrationService service) => service switch
     {
         PosIntegrationService.LightspeedRSeries => PosSystem.LightspeedRSeries,
+        PosIntegrationService.LightspeedKSeries => PosSystem.LightspeedKSeries,
         _ => null,
     };
 

@@ -1,15 +1,16 @@
 using Npgsql;
 using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Providers;
 using Pos.Grpc.Providers.RSeries;
 
 namespace Pos.Grpc.Host.Infrastructure.Providers;
 
 /// <summary>
-/// One refresh of a connection at a time across every instance: a session advisory lock on a pooled connection,
-/// held for the few hundred milliseconds of a refresh. At most the pool's refresh-lock share holds such locks at once,
-/// so a wave of refreshes (thousands of connections whose tokens expire together) cannot take the pool from the RPCs.
+/// One refresh of a connection at a time across every instance, for every provider: a session advisory lock on a pooled
+/// connection, held for the few hundred milliseconds of a refresh. At most the pool's refresh-lock share holds such locks
+/// at once, so a wave of refreshes (thousands of connections whose tokens expire together) cannot take the pool from the RPCs.
 /// </summary>
-public sealed class PostgresRefreshLock(PosDatabase database) : IRSeriesRefreshLock
+public sealed class PostgresRefreshLock(PosDatabase database) : IRefreshLock, IRSeriesRefreshLock
 {
     private readonly SemaphoreSlim _holders = database.RefreshLockShare;
 

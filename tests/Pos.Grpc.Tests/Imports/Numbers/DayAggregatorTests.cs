@@ -245,7 +245,7 @@ public sealed class DayAggregatorTests
     [Fact]
     public void Aggregate_DepartmentTimeZoneOverride_DayAndHoursInTheDepartmentsZone()
     {
-        var zone = TimeZones.ForDepartment("America/New_York", "Europe/Copenhagen");
+        var zone = TimeZones.ForDepartment("America/New_York", null, "Europe/Copenhagen");
         var sales = new[]
         {
             // Copenhagen's Wednesday morning, but still Tuesday evening in New York (EDT, UTC-04:00).

@@ -61,7 +61,8 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
         Guid? jobId = null, string date = Date)
     {
         var configuration = await host.Services.GetRequiredService<ClientConfigurationCache>().GetAsync(clientId, CancellationToken.None);
-        var department = new ReadDepartment(configuration.Departments.Single(d => d.Id == departmentId), configuration.Settings.TimeZone);
+        var entity = configuration.Departments.Single(d => d.Id == departmentId);
+        var department = new ReadDepartment(entity, configuration.ZoneOf(entity));
         var router = new SaleRouter([department]);
         var book = new DayBook(router, [new PendingDay(departmentId, Day(date), 0, null)], configuration.Settings.AmountsIncludeTax);
         var window = department.WindowOf(Day(date));

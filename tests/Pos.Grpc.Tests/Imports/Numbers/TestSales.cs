@@ -1,4 +1,5 @@
 using System.Globalization;
+using Pos.Grpc.Host.Domain;
 using Pos.Grpc.Host.Engine.Days;
 using Pos.Grpc.Host.Engine.Jobs;
 using Pos.Grpc.Host.Engine.Reading;
@@ -43,7 +44,7 @@ internal static class TestDays
             Id = 1, ClientId = 1, PosClientNumber = "1", PosShopId = shopId,
             Registers = terminalNumbers.Select((t, i) => new DepartmentRegisterEntity { DepartmentId = 1, RegisterNumber = i + 1, PosRegisterId = t }).ToList(),
         };
-        var department = new ReadDepartment(entity, zone);
+        var department = new ReadDepartment(entity, TimeZones.Find(zone));
         var day = TestSales.Day(date);
         var book = new DayBook(new SaleRouter([department]), [new PendingDay(1, day, 0, null)], amountsIncludeTax);
         var (from, until) = department.WindowOf(day);

@@ -72,6 +72,7 @@ public sealed class ImportJobReader(PosDbContext db, PosProviders providers, Tim
             Departments = { job.DepartmentIds.Select(d => Department(job, d, units.Where(u => u.DepartmentId == d).ToList())) },
             Errors = { ImportErrors.Parse(job.Errors) },
             NotProvidedFieldTypes = { notProvided },
+            SkippedSales = { SkippedSales(job.SkippedSales) },
         };
         return new ImportJob
         {
@@ -90,6 +91,12 @@ public sealed class ImportJobReader(PosDbContext db, PosProviders providers, Tim
             EndTime = job.FinishedAt is { } finished ? Timestamp.FromDateTimeOffset(finished) : null,
         };
     }
+
+    /// <summary>The job's skipped_sales jsonb ({"SPLIT": 3, ...}), most first, then by type.</summary>
+    private static IEnumerable<SkippedSales> SkippedSales(string json) =>
+        (System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, long>>(string.IsNullOrEmpty(json) ? "{}" : json) ?? [])
+            .OrderByDescending(s => s.Value).ThenBy(s => s.Key, StringComparer.Ordinal)
+            .Select(s => new SkippedSales { Type = s.Key, Count = s.Value });
 
     private static DepartmentProgress Department(ImportJobEntity job, long departmentId, IReadOnlyList<UnitGroup> units)
     {

@@ -5,6 +5,7 @@ using Pos.Grpc.Host.Engine.Nightly;
 using Pos.Grpc.Host.Features.WeeklyBalance;
 using Pos.Grpc.Host.Infrastructure.Audit;
 using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Host.Infrastructure.Providers;
 using Pos.Grpc.Host.Infrastructure.Persistence.Locks;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 
@@ -68,11 +69,13 @@ public sealed class AutoConfirmer(PosDbContext db, TimeProvider clock, IOptions<
             .Where(d => d.ClientId == clientId && d.PosClientNumber != null)
             .OrderBy(d => d.Id)
             .ToListAsync(cancellationToken);
+        var zones = await ConnectionDirectory.AccountZonesAsync(db, clientId, cancellationToken);
         var now = clock.GetStorableUtcNow();
         var (confirmed, leftOpen) = (0, 0);
         foreach (var entity in departments)
         {
-            var department = new BalanceDepartment(entity, TimeZones.ForDepartment(entity.TimeZone, settings.TimeZone));
+            var department = new BalanceDepartment(entity,
+                TimeZones.ForDepartment(entity.TimeZone, zones.GetValueOrDefault(entity.PosClientNumber ?? ""), settings.TimeZone));
             var (c, o) = await ConfirmDepartmentAsync(department, now, cancellationToken);
             confirmed += c;
             leftOpen += o;

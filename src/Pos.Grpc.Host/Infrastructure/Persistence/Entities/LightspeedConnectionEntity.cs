@@ -10,7 +10,10 @@ public sealed class LightspeedConnectionEntity
     public long ClientId { get; set; }
     /// <summary>PosSystem: Lightspeed R-Series (1) or K-Series (2).</summary>
     public int Provider { get; set; } = 1;
-    /// <summary>Lightspeed account ID; null until consent is given.</summary>
+    /// <summary>
+    /// The Lightspeed account consented to (R-Series account ID, K-Series business id); null until consent is given.
+    /// The accounts departments name are <see cref="Accounts"/>.
+    /// </summary>
     public string? AccountId { get; set; }
     public string AccountName { get; set; } = "";
     /// <summary>ConnectionState enum value.</summary>
@@ -26,4 +29,6 @@ public sealed class LightspeedConnectionEntity
     public int TokenVersion { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>The POS accounts it reads (R-Series: its account; K-Series: the business locations its user sees).</summary>
+    public List<LightspeedConnectionAccountEntity> Accounts { get; set; } = [];
 }

@@ -697,6 +697,37 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                     b.ToTable("interval_values", (string)null);
                 });
 
+            modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.LightspeedConnectionAccountEntity", b =>
+                {
+                    b.Property<Guid>("ConnectionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("connection_id");
+
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("time_zone");
+
+                    b.HasKey("ConnectionId", "AccountId")
+                        .HasName("pk_lightspeed_connection_accounts");
+
+                    b.HasIndex("AccountId")
+                        .HasDatabaseName("ix_lightspeed_connection_accounts_account_id");
+
+                    b.ToTable("lightspeed_connection_accounts", (string)null);
+                });
+
             modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.LightspeedConnectionEntity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1013,6 +1044,16 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_interval_values_weekly_balance_fields_field_id");
                 });
 
+            modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.LightspeedConnectionAccountEntity", b =>
+                {
+                    b.HasOne("Pos.Grpc.Host.Infrastructure.Persistence.Entities.LightspeedConnectionEntity", null)
+                        .WithMany("Accounts")
+                        .HasForeignKey("ConnectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_lightspeed_connection_accounts_lightspeed_connections_conne");
+                });
+
             modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.OpenDayReasonEntity", b =>
                 {
                     b.HasOne("Pos.Grpc.Host.Infrastructure.Persistence.Entities.DepartmentEntity", null)
@@ -1026,6 +1067,11 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
             modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.DepartmentEntity", b =>
                 {
                     b.Navigation("Registers");
+                });
+
+            modelBuilder.Entity("Pos.Grpc.Host.Infrastructure.Persistence.Entities.LightspeedConnectionEntity", b =>
+                {
+                    b.Navigation("Accounts");
                 });
 #pragma warning restore 612, 618
         }

@@ -42,30 +42,34 @@ export type Department = Message<"pos.departments.v1.Department"> & {
   name: string;
 
   /**
-   * Lightspeed account ID ("POS client number"), digits only; empty = not imported.
+   * The POS account ("POS client number"), digits only; empty = not imported. Lightspeed
+   * R-Series: the account ID. Lightspeed K-Series: the business location id (blId).
    *
    * @generated from field: string pos_client_number = 4;
    */
   posClientNumber: string;
 
   /**
-   * Optional Lightspeed shop ID, digits only; empty = every shop of the account.
+   * Optional Lightspeed R-Series shop ID, digits only; empty = every shop of the account.
+   * K-Series has no shops: leave it empty.
    *
    * @generated from field: string pos_shop_id = 5;
    */
   posShopId: string;
 
   /**
-   * Ordered Lightspeed register IDs ("POS terminal numbers"), digits only. Position N (1-based)
-   * feeds weekly-balance register N. Empty = every register of the account (or shop) into register 1.
-   * Needs multi cash registers in the client's settings.
+   * Ordered POS register ids ("POS terminal numbers"), digits only: R-Series register IDs,
+   * K-Series device ids (deviceId; ListLightspeedRegisters shows the devices seen in recent
+   * sales). Position N (1-based) feeds weekly-balance register N. Empty = every register of
+   * the account (or shop) into register 1. Needs multi cash registers in the client's settings.
    *
    * @generated from field: repeated string pos_terminal_numbers = 6;
    */
   posTerminalNumbers: string[];
 
   /**
-   * Optional IANA time zone overriding the client's, e.g. "Europe/Copenhagen".
+   * Optional IANA time zone overriding the default, e.g. "Europe/Copenhagen". The default is
+   * the K-Series business location's zone (learnt when Lightspeed was authorised), else the client's.
    *
    * @generated from field: string time_zone = 7;
    */

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pos/imports/v1/import_service.proto.
  */
 export const file_pos_imports_v1_import_service: GenFile = /*@__PURE__*/
-  fileDesc("CiNwb3MvaW1wb3J0cy92MS9pbXBvcnRfc2VydmljZS5wcm90bxIOcG9zLmltcG9ydHMudjEivQMKCUltcG9ydEpvYhIOCgZqb2JfaWQYASABKAkSEQoJY2xpZW50X2lkGAIgASgDEhYKDmRlcGFydG1lbnRfaWRzGAMgAygDEhEKCWZyb21fZGF0ZRgEIAEoCRISCgp1bnRpbF9kYXRlGAUgASgJEhoKEm92ZXJ3cml0ZV9hcHByb3ZlZBgGIAEoCBIuCgd0cmlnZ2VyGAcgASgOMh0ucG9zLmltcG9ydHMudjEuSW1wb3J0VHJpZ2dlchItCgVzdGF0ZRgIIAEoDjIeLnBvcy5pbXBvcnRzLnYxLkltcG9ydEpvYlN0YXRlEjAKCHByb2dyZXNzGAkgASgLMh4ucG9zLmltcG9ydHMudjEuSW1wb3J0UHJvZ3Jlc3MSEgoKY3JlYXRlZF9ieRgKIAEoCRIvCgtjcmVhdGVfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKc3RhcnRfdGltZRgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIrIDCg5JbXBvcnRQcm9ncmVzcxIdChVkZXBhcnRtZW50X2RheXNfdG90YWwYASABKAUSHAoUZGVwYXJ0bWVudF9kYXlzX2RvbmUYAiABKAUSEgoKc2FsZXNfcmVhZBgDIAEoAxIWCg52YWx1ZXNfd3JpdHRlbhgEIAEoAxIfChd2YWx1ZXNfc2tpcHBlZF9hcHByb3ZlZBgFIAEoAxIjCht2YWx1ZXNfb3ZlcndyaXR0ZW5fYXBwcm92ZWQYBiABKAMSFQoNcmVxdWVzdHNfbWFkZRgHIAEoAxIaChJyYXRlX2xpbWl0X3dhaXRfbXMYCCABKAMSNgoSZXN0aW1hdGVkX2VuZF90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI3CgtkZXBhcnRtZW50cxgKIAMoCzIiLnBvcy5pbXBvcnRzLnYxLkRlcGFydG1lbnRQcm9ncmVzcxIrCgZlcnJvcnMYCyADKAsyGy5wb3MuaW1wb3J0cy52MS5JbXBvcnRFcnJvchIgChhub3RfcHJvdmlkZWRfZmllbGRfdHlwZXMYDCADKAkilwEKEkRlcGFydG1lbnRQcm9ncmVzcxIVCg1kZXBhcnRtZW50X2lkGAEgASgDEjQKBXN0YXRlGAIgASgOMiUucG9zLmltcG9ydHMudjEuRGVwYXJ0bWVudEltcG9ydFN0YXRlEhEKCWRheXNfZG9uZRgDIAEoBRISCgpkYXlzX3RvdGFsGAQgASgFEg0KBWVycm9yGAUgASgJIlMKC0ltcG9ydEVycm9yEhUKDWRlcGFydG1lbnRfaWQYASABKAMSDAoEZGF0ZRgCIAEoCRIOCgZyZWFzb24YAyABKAkSDwoHbWVzc2FnZRgEIAEoCSKWAQoSU3RhcnRJbXBvcnRSZXF1ZXN0EhEKCWNsaWVudF9pZBgBIAEoAxIWCg5kZXBhcnRtZW50X2lkcxgCIAMoAxIRCglmcm9tX2RhdGUYAyABKAkSEgoKdW50aWxfZGF0ZRgEIAEoCRIaChJvdmVyd3JpdGVfYXBwcm92ZWQYBSABKAgSEgoKcmVxdWVzdF9pZBgGIAEoCSI9ChNTdGFydEltcG9ydFJlc3BvbnNlEiYKA2pvYhgBIAEoCzIZLnBvcy5pbXBvcnRzLnYxLkltcG9ydEpvYiIlChNHZXRJbXBvcnRKb2JSZXF1ZXN0Eg4KBmpvYl9pZBgBIAEoCSI+ChRHZXRJbXBvcnRKb2JSZXNwb25zZRImCgNqb2IYASABKAsyGS5wb3MuaW1wb3J0cy52MS5JbXBvcnRKb2IigAEKFUxpc3RJbXBvcnRKb2JzUmVxdWVzdBIRCgljbGllbnRfaWQYASABKAMSLQoFc3RhdGUYAiABKA4yHi5wb3MuaW1wb3J0cy52MS5JbXBvcnRKb2JTdGF0ZRIRCglwYWdlX3NpemUYAyABKAUSEgoKcGFnZV90b2tlbhgEIAEoCSJaChZMaXN0SW1wb3J0Sm9ic1Jlc3BvbnNlEicKBGpvYnMYASADKAsyGS5wb3MuaW1wb3J0cy52MS5JbXBvcnRKb2ISFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIigKFkNhbmNlbEltcG9ydEpvYlJlcXVlc3QSDgoGam9iX2lkGAEgASgJIkEKF0NhbmNlbEltcG9ydEpvYlJlc3BvbnNlEiYKA2pvYhgBIAEoCzIZLnBvcy5pbXBvcnRzLnYxLkltcG9ydEpvYiInChVXYXRjaEltcG9ydEpvYlJlcXVlc3QSDgoGam9iX2lkGAEgASgJIlMKFldhdGNoSW1wb3J0Sm9iUmVzcG9uc2USJgoDam9iGAEgASgLMhkucG9zLmltcG9ydHMudjEuSW1wb3J0Sm9iEhEKCWhlYXJ0YmVhdBgCIAEoCCrKAQoOSW1wb3J0Sm9iU3RhdGUSIAocSU1QT1JUX0pPQl9TVEFURV9VTlNQRUNJRklFRBAAEhsKF0lNUE9SVF9KT0JfU1RBVEVfUVVFVUVEEAESHAoYSU1QT1JUX0pPQl9TVEFURV9SVU5OSU5HEAISHgoaSU1QT1JUX0pPQl9TVEFURV9TVUNDRUVERUQQAxIbChdJTVBPUlRfSk9CX1NUQVRFX0ZBSUxFRBAEEh4KGklNUE9SVF9KT0JfU1RBVEVfQ0FOQ0VMTEVEEAUqaAoNSW1wb3J0VHJpZ2dlchIeChpJTVBPUlRfVFJJR0dFUl9VTlNQRUNJRklFRBAAEhkKFUlNUE9SVF9UUklHR0VSX01BTlVBTBABEhwKGElNUE9SVF9UUklHR0VSX1NDSEVEVUxFRBACKtABChVEZXBhcnRtZW50SW1wb3J0U3RhdGUSJwojREVQQVJUTUVOVF9JTVBPUlRfU1RBVEVfVU5TUEVDSUZJRUQQABIjCh9ERVBBUlRNRU5UX0lNUE9SVF9TVEFURV9QRU5ESU5HEAESIwofREVQQVJUTUVOVF9JTVBPUlRfU1RBVEVfUlVOTklORxACEiAKHERFUEFSVE1FTlRfSU1QT1JUX1NUQVRFX0RPTkUQAxIiCh5ERVBBUlRNRU5UX0lNUE9SVF9TVEFURV9GQUlMRUQQBDLqAwoNSW1wb3J0U2VydmljZRJWCgtTdGFydEltcG9ydBIiLnBvcy5pbXBvcnRzLnYxLlN0YXJ0SW1wb3J0UmVxdWVzdBojLnBvcy5pbXBvcnRzLnYxLlN0YXJ0SW1wb3J0UmVzcG9uc2USWQoMR2V0SW1wb3J0Sm9iEiMucG9zLmltcG9ydHMudjEuR2V0SW1wb3J0Sm9iUmVxdWVzdBokLnBvcy5pbXBvcnRzLnYxLkdldEltcG9ydEpvYlJlc3BvbnNlEl8KDkxpc3RJbXBvcnRKb2JzEiUucG9zLmltcG9ydHMudjEuTGlzdEltcG9ydEpvYnNSZXF1ZXN0GiYucG9zLmltcG9ydHMudjEuTGlzdEltcG9ydEpvYnNSZXNwb25zZRJiCg9DYW5jZWxJbXBvcnRKb2ISJi5wb3MuaW1wb3J0cy52MS5DYW5jZWxJbXBvcnRKb2JSZXF1ZXN0GicucG9zLmltcG9ydHMudjEuQ2FuY2VsSW1wb3J0Sm9iUmVzcG9uc2USYQoOV2F0Y2hJbXBvcnRKb2ISJS5wb3MuaW1wb3J0cy52MS5XYXRjaEltcG9ydEpvYlJlcXVlc3QaJi5wb3MuaW1wb3J0cy52MS5XYXRjaEltcG9ydEpvYlJlc3BvbnNlMAFCIKoCHVBvcy5HcnBjLkNvbnRyYWN0cy5JbXBvcnRzLlYxYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("CiNwb3MvaW1wb3J0cy92MS9pbXBvcnRfc2VydmljZS5wcm90bxIOcG9zLmltcG9ydHMudjEivQMKCUltcG9ydEpvYhIOCgZqb2JfaWQYASABKAkSEQoJY2xpZW50X2lkGAIgASgDEhYKDmRlcGFydG1lbnRfaWRzGAMgAygDEhEKCWZyb21fZGF0ZRgEIAEoCRISCgp1bnRpbF9kYXRlGAUgASgJEhoKEm92ZXJ3cml0ZV9hcHByb3ZlZBgGIAEoCBIuCgd0cmlnZ2VyGAcgASgOMh0ucG9zLmltcG9ydHMudjEuSW1wb3J0VHJpZ2dlchItCgVzdGF0ZRgIIAEoDjIeLnBvcy5pbXBvcnRzLnYxLkltcG9ydEpvYlN0YXRlEjAKCHByb2dyZXNzGAkgASgLMh4ucG9zLmltcG9ydHMudjEuSW1wb3J0UHJvZ3Jlc3MSEgoKY3JlYXRlZF9ieRgKIAEoCRIvCgtjcmVhdGVfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKc3RhcnRfdGltZRgMIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIucDCg5JbXBvcnRQcm9ncmVzcxIdChVkZXBhcnRtZW50X2RheXNfdG90YWwYASABKAUSHAoUZGVwYXJ0bWVudF9kYXlzX2RvbmUYAiABKAUSEgoKc2FsZXNfcmVhZBgDIAEoAxIWCg52YWx1ZXNfd3JpdHRlbhgEIAEoAxIfChd2YWx1ZXNfc2tpcHBlZF9hcHByb3ZlZBgFIAEoAxIjCht2YWx1ZXNfb3ZlcndyaXR0ZW5fYXBwcm92ZWQYBiABKAMSFQoNcmVxdWVzdHNfbWFkZRgHIAEoAxIaChJyYXRlX2xpbWl0X3dhaXRfbXMYCCABKAMSNgoSZXN0aW1hdGVkX2VuZF90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI3CgtkZXBhcnRtZW50cxgKIAMoCzIiLnBvcy5pbXBvcnRzLnYxLkRlcGFydG1lbnRQcm9ncmVzcxIrCgZlcnJvcnMYCyADKAsyGy5wb3MuaW1wb3J0cy52MS5JbXBvcnRFcnJvchIgChhub3RfcHJvdmlkZWRfZmllbGRfdHlwZXMYDCADKAkSMwoNc2tpcHBlZF9zYWxlcxgNIAMoCzIcLnBvcy5pbXBvcnRzLnYxLlNraXBwZWRTYWxlcyIrCgxTa2lwcGVkU2FsZXMSDAoEdHlwZRgBIAEoCRINCgVjb3VudBgCIAEoAyKXAQoSRGVwYXJ0bWVudFByb2dyZXNzEhUKDWRlcGFydG1lbnRfaWQYASABKAMSNAoFc3RhdGUYAiABKA4yJS5wb3MuaW1wb3J0cy52MS5EZXBhcnRtZW50SW1wb3J0U3RhdGUSEQoJZGF5c19kb25lGAMgASgFEhIKCmRheXNfdG90YWwYBCABKAUSDQoFZXJyb3IYBSABKAkiUwoLSW1wb3J0RXJyb3ISFQoNZGVwYXJ0bWVudF9pZBgBIAEoAxIMCgRkYXRlGAIgASgJEg4KBnJlYXNvbhgDIAEoCRIPCgdtZXNzYWdlGAQgASgJIpYBChJTdGFydEltcG9ydFJlcXVlc3QSEQoJY2xpZW50X2lkGAEgASgDEhYKDmRlcGFydG1lbnRfaWRzGAIgAygDEhEKCWZyb21fZGF0ZRgDIAEoCRISCgp1bnRpbF9kYXRlGAQgASgJEhoKEm92ZXJ3cml0ZV9hcHByb3ZlZBgFIAEoCBISCgpyZXF1ZXN0X2lkGAYgASgJIj0KE1N0YXJ0SW1wb3J0UmVzcG9uc2USJgoDam9iGAEgASgLMhkucG9zLmltcG9ydHMudjEuSW1wb3J0Sm9iIiUKE0dldEltcG9ydEpvYlJlcXVlc3QSDgoGam9iX2lkGAEgASgJIj4KFEdldEltcG9ydEpvYlJlc3BvbnNlEiYKA2pvYhgBIAEoCzIZLnBvcy5pbXBvcnRzLnYxLkltcG9ydEpvYiKAAQoVTGlzdEltcG9ydEpvYnNSZXF1ZXN0EhEKCWNsaWVudF9pZBgBIAEoAxItCgVzdGF0ZRgCIAEoDjIeLnBvcy5pbXBvcnRzLnYxLkltcG9ydEpvYlN0YXRlEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJIloKFkxpc3RJbXBvcnRKb2JzUmVzcG9uc2USJwoEam9icxgBIAMoCzIZLnBvcy5pbXBvcnRzLnYxLkltcG9ydEpvYhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiKAoWQ2FuY2VsSW1wb3J0Sm9iUmVxdWVzdBIOCgZqb2JfaWQYASABKAkiQQoXQ2FuY2VsSW1wb3J0Sm9iUmVzcG9uc2USJgoDam9iGAEgASgLMhkucG9zLmltcG9ydHMudjEuSW1wb3J0Sm9iIicKFVdhdGNoSW1wb3J0Sm9iUmVxdWVzdBIOCgZqb2JfaWQYASABKAkiUwoWV2F0Y2hJbXBvcnRKb2JSZXNwb25zZRImCgNqb2IYASABKAsyGS5wb3MuaW1wb3J0cy52MS5JbXBvcnRKb2ISEQoJaGVhcnRiZWF0GAIgASgIKsoBCg5JbXBvcnRKb2JTdGF0ZRIgChxJTVBPUlRfSk9CX1NUQVRFX1VOU1BFQ0lGSUVEEAASGwoXSU1QT1JUX0pPQl9TVEFURV9RVUVVRUQQARIcChhJTVBPUlRfSk9CX1NUQVRFX1JVTk5JTkcQAhIeChpJTVBPUlRfSk9CX1NUQVRFX1NVQ0NFRURFRBADEhsKF0lNUE9SVF9KT0JfU1RBVEVfRkFJTEVEEAQSHgoaSU1QT1JUX0pPQl9TVEFURV9DQU5DRUxMRUQQBSpoCg1JbXBvcnRUcmlnZ2VyEh4KGklNUE9SVF9UUklHR0VSX1VOU1BFQ0lGSUVEEAASGQoVSU1QT1JUX1RSSUdHRVJfTUFOVUFMEAESHAoYSU1QT1JUX1RSSUdHRVJfU0NIRURVTEVEEAIq0AEKFURlcGFydG1lbnRJbXBvcnRTdGF0ZRInCiNERVBBUlRNRU5UX0lNUE9SVF9TVEFURV9VTlNQRUNJRklFRBAAEiMKH0RFUEFSVE1FTlRfSU1QT1JUX1NUQVRFX1BFTkRJTkcQARIjCh9ERVBBUlRNRU5UX0lNUE9SVF9TVEFURV9SVU5OSU5HEAISIAocREVQQVJUTUVOVF9JTVBPUlRfU1RBVEVfRE9ORRADEiIKHkRFUEFSVE1FTlRfSU1QT1JUX1NUQVRFX0ZBSUxFRBAEMuoDCg1JbXBvcnRTZXJ2aWNlElYKC1N0YXJ0SW1wb3J0EiIucG9zLmltcG9ydHMudjEuU3RhcnRJbXBvcnRSZXF1ZXN0GiMucG9zLmltcG9ydHMudjEuU3RhcnRJbXBvcnRSZXNwb25zZRJZCgxHZXRJbXBvcnRKb2ISIy5wb3MuaW1wb3J0cy52MS5HZXRJbXBvcnRKb2JSZXF1ZXN0GiQucG9zLmltcG9ydHMudjEuR2V0SW1wb3J0Sm9iUmVzcG9uc2USXwoOTGlzdEltcG9ydEpvYnMSJS5wb3MuaW1wb3J0cy52MS5MaXN0SW1wb3J0Sm9ic1JlcXVlc3QaJi5wb3MuaW1wb3J0cy52MS5MaXN0SW1wb3J0Sm9ic1Jlc3BvbnNlEmIKD0NhbmNlbEltcG9ydEpvYhImLnBvcy5pbXBvcnRzLnYxLkNhbmNlbEltcG9ydEpvYlJlcXVlc3QaJy5wb3MuaW1wb3J0cy52MS5DYW5jZWxJbXBvcnRKb2JSZXNwb25zZRJhCg5XYXRjaEltcG9ydEpvYhIlLnBvcy5pbXBvcnRzLnYxLldhdGNoSW1wb3J0Sm9iUmVxdWVzdBomLnBvcy5pbXBvcnRzLnYxLldhdGNoSW1wb3J0Sm9iUmVzcG9uc2UwAUIgqgIdUG9zLkdycGMuQ29udHJhY3RzLkltcG9ydHMuVjFiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * ImportJob is one import.
@@ -208,6 +208,15 @@ export type ImportProgress = Message<"pos.imports.v1.ImportProgress"> & {
    * @generated from field: repeated string not_provided_field_types = 12;
    */
   notProvidedFieldTypes: string[];
+
+  /**
+   * Sales the POS sent that do not count, by the POS's own type (K-Series: "SPLIT",
+   * "TRANSFER", "CANCELLED", ...; R-Series: "OPEN", "VOIDED"), most first. A type
+   * nobody expected shows up here instead of being dropped silently.
+   *
+   * @generated from field: repeated pos.imports.v1.SkippedSales skipped_sales = 13;
+   */
+  skippedSales: SkippedSales[];
 };
 
 /**
@@ -216,6 +225,34 @@ export type ImportProgress = Message<"pos.imports.v1.ImportProgress"> & {
  */
 export const ImportProgressSchema: GenMessage<ImportProgress> = /*@__PURE__*/
   messageDesc(file_pos_imports_v1_import_service, 1);
+
+/**
+ * SkippedSales counts the sales of one type that were read and not counted.
+ *
+ * @generated from message pos.imports.v1.SkippedSales
+ */
+export type SkippedSales = Message<"pos.imports.v1.SkippedSales"> & {
+  /**
+   * The POS's type or reason, e.g. "SPLIT".
+   *
+   * @generated from field: string type = 1;
+   */
+  type: string;
+
+  /**
+   * How many such sales were read.
+   *
+   * @generated from field: int64 count = 2;
+   */
+  count: bigint;
+};
+
+/**
+ * Describes the message pos.imports.v1.SkippedSales.
+ * Use `create(SkippedSalesSchema)` to create a new message.
+ */
+export const SkippedSalesSchema: GenMessage<SkippedSales> = /*@__PURE__*/
+  messageDesc(file_pos_imports_v1_import_service, 2);
 
 /**
  * DepartmentProgress is one department's progress.
@@ -264,7 +301,7 @@ export type DepartmentProgress = Message<"pos.imports.v1.DepartmentProgress"> & 
  * Use `create(DepartmentProgressSchema)` to create a new message.
  */
 export const DepartmentProgressSchema: GenMessage<DepartmentProgress> = /*@__PURE__*/
-  messageDesc(file_pos_imports_v1_import_service, 2);
+  messageDesc(file_pos_imports_v1_import_service, 3);
 
 /**
  * ImportError is one error of a job.
@@ -306,7 +343,7 @@ export type ImportError = Message<"pos.imports.v1.ImportError"> & {
  * Use `create(ImportErrorSchema)` to create a new message.
  */
 export const ImportErrorSchema: GenMessage<ImportError> = /*@__PURE__*/
-  messageDesc(file_pos_imports_v1_import_service, 3);
+  messageDesc(file_pos_imports_v1_import_service, 4);
 
 /**
  * StartImportRequest describes the import.
@@ -364,7 +401,7 @@ export type StartImportRequest = Message<"pos.imports.v1.StartImportRequest"> & 
  * Use `create(StartImportRequestSchema)` to create a new message.
  */
 export const StartImportRequestSchema: GenMessage<StartImportRequest> = /*@__PURE__*/
-  messageDesc(file_pos_imports_v1_import_service, 4);
+  messageDesc(file_pos_imports_v1_import_service, 5);
 
 /**
  * StartImportResponse carries the queued job.
@@ -385,7 +422,7 @@ export type StartImportResponse = Message<"pos.imports.v1.StartImportResponse"> 
  * Use `create(StartImportResponseSchema)` to create a new message.
  */
 export const StartImportResponseSchema: GenMessage<StartImportResponse> = /*@__PURE__*/
-  messageDesc(file_pos_imports_v1_import_service, 5);
+  messageDesc(file_pos_imports_v1_import_service, 6);
 
 /**
  * GetImportJobRequest names the job.
@@ -406,7 +443,7 @@ export type GetImportJobRequest = Message<"pos.imports.v1.GetImportJobRequest"> 
  * Use `create(GetImportJobRequestSchema)` to create a new message.
  */
 export const GetImportJobRequestSchema: GenMessage<GetImportJobRequest> = /*@__PURE__*/
-  messageDesc(file_pos_imports_v1_import_service, 6);
+  messageDesc(file_pos_imports_v1_import_service, 7);
 
 /**
  * GetImportJobResponse carries the job.
@@ -427,7 +464,7 @@ export type GetImportJobResponse = Message<"pos.imports.v1.GetImportJobResponse"
  * Use `create(GetImportJobResponseSchema)` to create a new message.
  */
 export const GetImportJobResponseSchema: GenMessage<GetImportJobResponse> = /*@__PURE__*/
-  messageDesc(file_pos_imports_v1_import_service, 7);
+  messageDesc(file_pos_imports_v1_import_service, 8);
 
 /**
  * ListImportJobsRequest names the client, filter and page.
@@ -469,7 +506,7 @@ export type ListImportJobsRequest = Message<"pos.imports.v1.ListImportJobsReques
  * Use `create(ListImportJobsRequestSchema)` to create a new message.
  */
 export const ListImportJobsRequestSchema: GenMessage<ListImportJobsRequest> = /*@__PURE__*/
-  messageDesc(file_pos_imports_v1_import_service, 8);
+  messageDesc(file_pos_imports_v1_import_service, 9);
 
 /**
  * ListImportJobsResponse is one page of jobs.
@@ -497,7 +534,7 @@ export type ListImportJobsResponse = Message<"pos.imports.v1.ListImportJobsRespo
  * Use `create(ListImportJobsResponseSchema)` to create a new message.
  */
 export const ListImportJobsResponseSchema: GenMessage<ListImportJobsResponse> = /*@__PURE__*/
-  messageDesc(file_pos_imports_v1_import_service, 9);
+  messageDesc(file_pos_imports_v1_import_service, 10);
 
 /**
  * CancelImportJobRequest names the job.
@@ -518,7 +555,7 @@ export type CancelImportJobRequest = Message<"pos.imports.v1.CancelImportJobRequ
  * Use `create(CancelImportJobRequestSchema)` to create a new message.
  */
 export const CancelImportJobRequestSchema: GenMessage<CancelImportJobRequest> = /*@__PURE__*/
-  messageDesc(file_pos_imports_v1_import_service, 10);
+  messageDesc(file_pos_imports_v1_import_service, 11);
 
 /**
  * CancelImportJobResponse carries the job.
@@ -539,7 +576,7 @@ export type CancelImportJobResponse = Message<"pos.imports.v1.CancelImportJobRes
  * Use `create(CancelImportJobResponseSchema)` to create a new message.
  */
 export const CancelImportJobResponseSchema: GenMessage<CancelImportJobResponse> = /*@__PURE__*/
-  messageDesc(file_pos_imports_v1_import_service, 11);
+  messageDesc(file_pos_imports_v1_import_service, 12);
 
 /**
  * WatchImportJobRequest names the job.
@@ -560,7 +597,7 @@ export type WatchImportJobRequest = Message<"pos.imports.v1.WatchImportJobReques
  * Use `create(WatchImportJobRequestSchema)` to create a new message.
  */
 export const WatchImportJobRequestSchema: GenMessage<WatchImportJobRequest> = /*@__PURE__*/
-  messageDesc(file_pos_imports_v1_import_service, 12);
+  messageDesc(file_pos_imports_v1_import_service, 13);
 
 /**
  * WatchImportJobResponse is one message of the stream.
@@ -588,7 +625,7 @@ export type WatchImportJobResponse = Message<"pos.imports.v1.WatchImportJobRespo
  * Use `create(WatchImportJobResponseSchema)` to create a new message.
  */
 export const WatchImportJobResponseSchema: GenMessage<WatchImportJobResponse> = /*@__PURE__*/
-  messageDesc(file_pos_imports_v1_import_service, 13);
+  messageDesc(file_pos_imports_v1_import_service, 14);
 
 /**
  * ImportJobState is where a job is.

@@ -12,7 +12,44 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file pos/lightspeed_auth/v1/lightspeed_auth_service.proto.
  */
 export const file_pos_lightspeed_auth_v1_lightspeed_auth_service: GenFile = /*@__PURE__*/
-  fileDesc("CjRwb3MvbGlnaHRzcGVlZF9hdXRoL3YxL2xpZ2h0c3BlZWRfYXV0aF9zZXJ2aWNlLnByb3RvEhZwb3MubGlnaHRzcGVlZF9hdXRoLnYxIsACCgpDb25uZWN0aW9uEhUKDWNvbm5lY3Rpb25faWQYASABKAkSEQoJY2xpZW50X2lkGAIgASgDEhIKCmFjY291bnRfaWQYAyABKAkSFAoMYWNjb3VudF9uYW1lGAQgASgJEjYKBXN0YXRlGAUgASgOMicucG9zLmxpZ2h0c3BlZWRfYXV0aC52MS5Db25uZWN0aW9uU3RhdGUSFQoNYXV0aG9yaXplZF9ieRgGIAEoCRIyCg5hdXRob3JpemVfdGltZRgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMYWN0aXZhdGVkX2J5GAggASgJEjEKDWFjdGl2YXRlX3RpbWUYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhIKCmxhc3RfZXJyb3IYCiABKAkiLgoZQmVnaW5BdXRob3JpemF0aW9uUmVxdWVzdBIRCgljbGllbnRfaWQYASABKAMidwoaQmVnaW5BdXRob3JpemF0aW9uUmVzcG9uc2USGQoRYXV0aG9yaXphdGlvbl91cmwYASABKAkSDQoFc3RhdGUYAiABKAkSLwoLZXhwaXJlX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIjsKHENvbXBsZXRlQXV0aG9yaXphdGlvblJlcXVlc3QSDAoEY29kZRgBIAEoCRINCgVzdGF0ZRgCIAEoCSJXCh1Db21wbGV0ZUF1dGhvcml6YXRpb25SZXNwb25zZRI2Cgpjb25uZWN0aW9uGAEgASgLMiIucG9zLmxpZ2h0c3BlZWRfYXV0aC52MS5Db25uZWN0aW9uIlIKFkxpc3RDb25uZWN0aW9uc1JlcXVlc3QSEQoJY2xpZW50X2lkGAEgASgDEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJImsKF0xpc3RDb25uZWN0aW9uc1Jlc3BvbnNlEjcKC2Nvbm5lY3Rpb25zGAEgAygLMiIucG9zLmxpZ2h0c3BlZWRfYXV0aC52MS5Db25uZWN0aW9uEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIyChlBY3RpdmF0ZUNvbm5lY3Rpb25SZXF1ZXN0EhUKDWNvbm5lY3Rpb25faWQYASABKAkiVAoaQWN0aXZhdGVDb25uZWN0aW9uUmVzcG9uc2USNgoKY29ubmVjdGlvbhgBIAEoCzIiLnBvcy5saWdodHNwZWVkX2F1dGgudjEuQ29ubmVjdGlvbiIwChdSZXZva2VDb25uZWN0aW9uUmVxdWVzdBIVCg1jb25uZWN0aW9uX2lkGAEgASgJIlIKGFJldm9rZUNvbm5lY3Rpb25SZXNwb25zZRI2Cgpjb25uZWN0aW9uGAEgASgLMiIucG9zLmxpZ2h0c3BlZWRfYXV0aC52MS5Db25uZWN0aW9uIjcKHkxpc3RMaWdodHNwZWVkUmVnaXN0ZXJzUmVxdWVzdBIVCg1jb25uZWN0aW9uX2lkGAEgASgJIr0BChJMaWdodHNwZWVkUmVnaXN0ZXISDwoHc2hvcF9pZBgBIAEoCRIRCglzaG9wX25hbWUYAiABKAkSFgoOc2hvcF90aW1lX3pvbmUYAyABKAkSEwoLcmVnaXN0ZXJfaWQYBCABKAkSFQoNcmVnaXN0ZXJfbmFtZRgFIAEoCRIVCg1kZXBhcnRtZW50X2lkGAYgASgDEhcKD3JlZ2lzdGVyX251bWJlchgHIAEoBRIPCgdjbGFpbWVkGAggASgIInQKH0xpc3RMaWdodHNwZWVkUmVnaXN0ZXJzUmVzcG9uc2USEgoKYWNjb3VudF9pZBgBIAEoCRI9CglyZWdpc3RlcnMYAiADKAsyKi5wb3MubGlnaHRzcGVlZF9hdXRoLnYxLkxpZ2h0c3BlZWRSZWdpc3RlcirkAQoPQ29ubmVjdGlvblN0YXRlEiAKHENPTk5FQ1RJT05fU1RBVEVfVU5TUEVDSUZJRUQQABIkCiBDT05ORUNUSU9OX1NUQVRFX1BFTkRJTkdfQ09OU0VOVBABEh8KG0NPTk5FQ1RJT05fU1RBVEVfQVVUSE9SSVpFRBACEhsKF0NPTk5FQ1RJT05fU1RBVEVfQUNUSVZFEAMSLQopQ09OTkVDVElPTl9TVEFURV9SRUFVVEhPUklaQVRJT05fUkVRVUlSRUQQBBIcChhDT05ORUNUSU9OX1NUQVRFX1JFVk9LRUQQBTKQBgoVTGlnaHRzcGVlZEF1dGhTZXJ2aWNlEnsKEkJlZ2luQXV0aG9yaXphdGlvbhIxLnBvcy5saWdodHNwZWVkX2F1dGgudjEuQmVnaW5BdXRob3JpemF0aW9uUmVxdWVzdBoyLnBvcy5saWdodHNwZWVkX2F1dGgudjEuQmVnaW5BdXRob3JpemF0aW9uUmVzcG9uc2UShAEKFUNvbXBsZXRlQXV0aG9yaXphdGlvbhI0LnBvcy5saWdodHNwZWVkX2F1dGgudjEuQ29tcGxldGVBdXRob3JpemF0aW9uUmVxdWVzdBo1LnBvcy5saWdodHNwZWVkX2F1dGgudjEuQ29tcGxldGVBdXRob3JpemF0aW9uUmVzcG9uc2UScgoPTGlzdENvbm5lY3Rpb25zEi4ucG9zLmxpZ2h0c3BlZWRfYXV0aC52MS5MaXN0Q29ubmVjdGlvbnNSZXF1ZXN0Gi8ucG9zLmxpZ2h0c3BlZWRfYXV0aC52MS5MaXN0Q29ubmVjdGlvbnNSZXNwb25zZRJ7ChJBY3RpdmF0ZUNvbm5lY3Rpb24SMS5wb3MubGlnaHRzcGVlZF9hdXRoLnYxLkFjdGl2YXRlQ29ubmVjdGlvblJlcXVlc3QaMi5wb3MubGlnaHRzcGVlZF9hdXRoLnYxLkFjdGl2YXRlQ29ubmVjdGlvblJlc3BvbnNlEnUKEFJldm9rZUNvbm5lY3Rpb24SLy5wb3MubGlnaHRzcGVlZF9hdXRoLnYxLlJldm9rZUNvbm5lY3Rpb25SZXF1ZXN0GjAucG9zLmxpZ2h0c3BlZWRfYXV0aC52MS5SZXZva2VDb25uZWN0aW9uUmVzcG9uc2USigEKF0xpc3RMaWdodHNwZWVkUmVnaXN0ZXJzEjYucG9zLmxpZ2h0c3BlZWRfYXV0aC52MS5MaXN0TGlnaHRzcGVlZFJlZ2lzdGVyc1JlcXVlc3QaNy5wb3MubGlnaHRzcGVlZF9hdXRoLnYxLkxpc3RMaWdodHNwZWVkUmVnaXN0ZXJzUmVzcG9uc2VCJ6oCJFBvcy5HcnBjLkNvbnRyYWN0cy5MaWdodHNwZWVkQXV0aC5WMWIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("CjRwb3MvbGlnaHRzcGVlZF9hdXRoL3YxL2xpZ2h0c3BlZWRfYXV0aF9zZXJ2aWNlLnByb3RvEhZwb3MubGlnaHRzcGVlZF9hdXRoLnYxIkgKEUNvbm5lY3Rpb25BY2NvdW50EhIKCmFjY291bnRfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIRCgl0aW1lX3pvbmUYAyABKAkiuwMKCkNvbm5lY3Rpb24SFQoNY29ubmVjdGlvbl9pZBgBIAEoCRIRCgljbGllbnRfaWQYAiABKAMSEgoKYWNjb3VudF9pZBgDIAEoCRIUCgxhY2NvdW50X25hbWUYBCABKAkSNgoFc3RhdGUYBSABKA4yJy5wb3MubGlnaHRzcGVlZF9hdXRoLnYxLkNvbm5lY3Rpb25TdGF0ZRIVCg1hdXRob3JpemVkX2J5GAYgASgJEjIKDmF1dGhvcml6ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxhY3RpdmF0ZWRfYnkYCCABKAkSMQoNYWN0aXZhdGVfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKbGFzdF9lcnJvchgKIAEoCRI8Cghwcm92aWRlchgLIAEoDjIqLnBvcy5saWdodHNwZWVkX2F1dGgudjEuTGlnaHRzcGVlZFByb3ZpZGVyEjsKCGFjY291bnRzGAwgAygLMikucG9zLmxpZ2h0c3BlZWRfYXV0aC52MS5Db25uZWN0aW9uQWNjb3VudCIuChlCZWdpbkF1dGhvcml6YXRpb25SZXF1ZXN0EhEKCWNsaWVudF9pZBgBIAEoAyJ3ChpCZWdpbkF1dGhvcml6YXRpb25SZXNwb25zZRIZChFhdXRob3JpemF0aW9uX3VybBgBIAEoCRINCgVzdGF0ZRgCIAEoCRIvCgtleHBpcmVfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiOwocQ29tcGxldGVBdXRob3JpemF0aW9uUmVxdWVzdBIMCgRjb2RlGAEgASgJEg0KBXN0YXRlGAIgASgJIlcKHUNvbXBsZXRlQXV0aG9yaXphdGlvblJlc3BvbnNlEjYKCmNvbm5lY3Rpb24YASABKAsyIi5wb3MubGlnaHRzcGVlZF9hdXRoLnYxLkNvbm5lY3Rpb24iUgoWTGlzdENvbm5lY3Rpb25zUmVxdWVzdBIRCgljbGllbnRfaWQYASABKAMSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkiawoXTGlzdENvbm5lY3Rpb25zUmVzcG9uc2USNwoLY29ubmVjdGlvbnMYASADKAsyIi5wb3MubGlnaHRzcGVlZF9hdXRoLnYxLkNvbm5lY3Rpb24SFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjIKGUFjdGl2YXRlQ29ubmVjdGlvblJlcXVlc3QSFQoNY29ubmVjdGlvbl9pZBgBIAEoCSJUChpBY3RpdmF0ZUNvbm5lY3Rpb25SZXNwb25zZRI2Cgpjb25uZWN0aW9uGAEgASgLMiIucG9zLmxpZ2h0c3BlZWRfYXV0aC52MS5Db25uZWN0aW9uIjAKF1Jldm9rZUNvbm5lY3Rpb25SZXF1ZXN0EhUKDWNvbm5lY3Rpb25faWQYASABKAkiUgoYUmV2b2tlQ29ubmVjdGlvblJlc3BvbnNlEjYKCmNvbm5lY3Rpb24YASABKAsyIi5wb3MubGlnaHRzcGVlZF9hdXRoLnYxLkNvbm5lY3Rpb24iSwoeTGlzdExpZ2h0c3BlZWRSZWdpc3RlcnNSZXF1ZXN0EhUKDWNvbm5lY3Rpb25faWQYASABKAkSEgoKYWNjb3VudF9pZBgCIAEoCSKbAgoSTGlnaHRzcGVlZFJlZ2lzdGVyEg8KB3Nob3BfaWQYASABKAkSEQoJc2hvcF9uYW1lGAIgASgJEhYKDnNob3BfdGltZV96b25lGAMgASgJEhMKC3JlZ2lzdGVyX2lkGAQgASgJEhUKDXJlZ2lzdGVyX25hbWUYBSABKAkSFQoNZGVwYXJ0bWVudF9pZBgGIAEoAxIXCg9yZWdpc3Rlcl9udW1iZXIYByABKAUSDwoHY2xhaW1lZBgIIAEoCBISCgphY2NvdW50X2lkGAkgASgJEhQKDGFjY291bnRfbmFtZRgKIAEoCRIyCg5sYXN0X3NhbGVfdGltZRgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAidAofTGlzdExpZ2h0c3BlZWRSZWdpc3RlcnNSZXNwb25zZRISCgphY2NvdW50X2lkGAEgASgJEj0KCXJlZ2lzdGVycxgCIAMoCzIqLnBvcy5saWdodHNwZWVkX2F1dGgudjEuTGlnaHRzcGVlZFJlZ2lzdGVyKuQBCg9Db25uZWN0aW9uU3RhdGUSIAocQ09OTkVDVElPTl9TVEFURV9VTlNQRUNJRklFRBAAEiQKIENPTk5FQ1RJT05fU1RBVEVfUEVORElOR19DT05TRU5UEAESHwobQ09OTkVDVElPTl9TVEFURV9BVVRIT1JJWkVEEAISGwoXQ09OTkVDVElPTl9TVEFURV9BQ1RJVkUQAxItCilDT05ORUNUSU9OX1NUQVRFX1JFQVVUSE9SSVpBVElPTl9SRVFVSVJFRBAEEhwKGENPTk5FQ1RJT05fU1RBVEVfUkVWT0tFRBAFKn0KEkxpZ2h0c3BlZWRQcm92aWRlchIjCh9MSUdIVFNQRUVEX1BST1ZJREVSX1VOU1BFQ0lGSUVEEAASIAocTElHSFRTUEVFRF9QUk9WSURFUl9SX1NFUklFUxABEiAKHExJR0hUU1BFRURfUFJPVklERVJfS19TRVJJRVMQAjKQBgoVTGlnaHRzcGVlZEF1dGhTZXJ2aWNlEnsKEkJlZ2luQXV0aG9yaXphdGlvbhIxLnBvcy5saWdodHNwZWVkX2F1dGgudjEuQmVnaW5BdXRob3JpemF0aW9uUmVxdWVzdBoyLnBvcy5saWdodHNwZWVkX2F1dGgudjEuQmVnaW5BdXRob3JpemF0aW9uUmVzcG9uc2UShAEKFUNvbXBsZXRlQXV0aG9yaXphdGlvbhI0LnBvcy5saWdodHNwZWVkX2F1dGgudjEuQ29tcGxldGVBdXRob3JpemF0aW9uUmVxdWVzdBo1LnBvcy5saWdodHNwZWVkX2F1dGgudjEuQ29tcGxldGVBdXRob3JpemF0aW9uUmVzcG9uc2UScgoPTGlzdENvbm5lY3Rpb25zEi4ucG9zLmxpZ2h0c3BlZWRfYXV0aC52MS5MaXN0Q29ubmVjdGlvbnNSZXF1ZXN0Gi8ucG9zLmxpZ2h0c3BlZWRfYXV0aC52MS5MaXN0Q29ubmVjdGlvbnNSZXNwb25zZRJ7ChJBY3RpdmF0ZUNvbm5lY3Rpb24SMS5wb3MubGlnaHRzcGVlZF9hdXRoLnYxLkFjdGl2YXRlQ29ubmVjdGlvblJlcXVlc3QaMi5wb3MubGlnaHRzcGVlZF9hdXRoLnYxLkFjdGl2YXRlQ29ubmVjdGlvblJlc3BvbnNlEnUKEFJldm9rZUNvbm5lY3Rpb24SLy5wb3MubGlnaHRzcGVlZF9hdXRoLnYxLlJldm9rZUNvbm5lY3Rpb25SZXF1ZXN0GjAucG9zLmxpZ2h0c3BlZWRfYXV0aC52MS5SZXZva2VDb25uZWN0aW9uUmVzcG9uc2USigEKF0xpc3RMaWdodHNwZWVkUmVnaXN0ZXJzEjYucG9zLmxpZ2h0c3BlZWRfYXV0aC52MS5MaXN0TGlnaHRzcGVlZFJlZ2lzdGVyc1JlcXVlc3QaNy5wb3MubGlnaHRzcGVlZF9hdXRoLnYxLkxpc3RMaWdodHNwZWVkUmVnaXN0ZXJzUmVzcG9uc2VCJ6oCJFBvcy5HcnBjLkNvbnRyYWN0cy5MaWdodHNwZWVkQXV0aC5WMWIGcHJvdG8z", [file_google_protobuf_timestamp]);
+
+/**
+ * ConnectionAccount is one POS account a connection reads: what a department names as
+ * its POS client number.
+ *
+ * @generated from message pos.lightspeed_auth.v1.ConnectionAccount
+ */
+export type ConnectionAccount = Message<"pos.lightspeed_auth.v1.ConnectionAccount"> & {
+  /**
+   * R-Series: the account ID; K-Series: the business location id (blId).
+   *
+   * @generated from field: string account_id = 1;
+   */
+  accountId: string;
+
+  /**
+   * Its name in Lightspeed (the account's, or the business location's).
+   *
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * K-Series: the business location's IANA time zone, the default zone of the departments
+   * that name it. Empty for R-Series.
+   *
+   * @generated from field: string time_zone = 3;
+   */
+  timeZone: string;
+};
+
+/**
+ * Describes the message pos.lightspeed_auth.v1.ConnectionAccount.
+ * Use `create(ConnectionAccountSchema)` to create a new message.
+ */
+export const ConnectionAccountSchema: GenMessage<ConnectionAccount> = /*@__PURE__*/
+  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 0);
 
 /**
  * Connection is one client's link to one Lightspeed account.
@@ -89,6 +126,21 @@ export type Connection = Message<"pos.lightspeed_auth.v1.Connection"> & {
    * @generated from field: string last_error = 10;
    */
   lastError: string;
+
+  /**
+   * Which Lightspeed POS (the client's POS integration service when the authorisation began).
+   *
+   * @generated from field: pos.lightspeed_auth.v1.LightspeedProvider provider = 11;
+   */
+  provider: LightspeedProvider;
+
+  /**
+   * The POS accounts it reads, learnt at authorisation: R-Series its account, K-Series each
+   * business location its user can see (account_id is then the K-Series business id).
+   *
+   * @generated from field: repeated pos.lightspeed_auth.v1.ConnectionAccount accounts = 12;
+   */
+  accounts: ConnectionAccount[];
 };
 
 /**
@@ -96,10 +148,11 @@ export type Connection = Message<"pos.lightspeed_auth.v1.Connection"> & {
  * Use `create(ConnectionSchema)` to create a new message.
  */
 export const ConnectionSchema: GenMessage<Connection> = /*@__PURE__*/
-  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 0);
+  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 1);
 
 /**
- * BeginAuthorizationRequest names the client.
+ * BeginAuthorizationRequest names the client. The Lightspeed POS authorised is the one
+ * of the client's POS integration service (R-Series when none is chosen).
  *
  * @generated from message pos.lightspeed_auth.v1.BeginAuthorizationRequest
  */
@@ -117,7 +170,7 @@ export type BeginAuthorizationRequest = Message<"pos.lightspeed_auth.v1.BeginAut
  * Use `create(BeginAuthorizationRequestSchema)` to create a new message.
  */
 export const BeginAuthorizationRequestSchema: GenMessage<BeginAuthorizationRequest> = /*@__PURE__*/
-  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 1);
+  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 2);
 
 /**
  * BeginAuthorizationResponse carries the URL to open.
@@ -152,7 +205,7 @@ export type BeginAuthorizationResponse = Message<"pos.lightspeed_auth.v1.BeginAu
  * Use `create(BeginAuthorizationResponseSchema)` to create a new message.
  */
 export const BeginAuthorizationResponseSchema: GenMessage<BeginAuthorizationResponse> = /*@__PURE__*/
-  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 2);
+  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 3);
 
 /**
  * CompleteAuthorizationRequest carries what Lightspeed redirected with.
@@ -180,7 +233,7 @@ export type CompleteAuthorizationRequest = Message<"pos.lightspeed_auth.v1.Compl
  * Use `create(CompleteAuthorizationRequestSchema)` to create a new message.
  */
 export const CompleteAuthorizationRequestSchema: GenMessage<CompleteAuthorizationRequest> = /*@__PURE__*/
-  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 3);
+  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 4);
 
 /**
  * CompleteAuthorizationResponse carries the new connection.
@@ -201,7 +254,7 @@ export type CompleteAuthorizationResponse = Message<"pos.lightspeed_auth.v1.Comp
  * Use `create(CompleteAuthorizationResponseSchema)` to create a new message.
  */
 export const CompleteAuthorizationResponseSchema: GenMessage<CompleteAuthorizationResponse> = /*@__PURE__*/
-  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 4);
+  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 5);
 
 /**
  * ListConnectionsRequest names the client.
@@ -236,7 +289,7 @@ export type ListConnectionsRequest = Message<"pos.lightspeed_auth.v1.ListConnect
  * Use `create(ListConnectionsRequestSchema)` to create a new message.
  */
 export const ListConnectionsRequestSchema: GenMessage<ListConnectionsRequest> = /*@__PURE__*/
-  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 5);
+  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 6);
 
 /**
  * ListConnectionsResponse is one page of connections.
@@ -264,7 +317,7 @@ export type ListConnectionsResponse = Message<"pos.lightspeed_auth.v1.ListConnec
  * Use `create(ListConnectionsResponseSchema)` to create a new message.
  */
 export const ListConnectionsResponseSchema: GenMessage<ListConnectionsResponse> = /*@__PURE__*/
-  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 6);
+  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 7);
 
 /**
  * ActivateConnectionRequest names the connection.
@@ -285,7 +338,7 @@ export type ActivateConnectionRequest = Message<"pos.lightspeed_auth.v1.Activate
  * Use `create(ActivateConnectionRequestSchema)` to create a new message.
  */
 export const ActivateConnectionRequestSchema: GenMessage<ActivateConnectionRequest> = /*@__PURE__*/
-  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 7);
+  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 8);
 
 /**
  * ActivateConnectionResponse carries the connection.
@@ -306,7 +359,7 @@ export type ActivateConnectionResponse = Message<"pos.lightspeed_auth.v1.Activat
  * Use `create(ActivateConnectionResponseSchema)` to create a new message.
  */
 export const ActivateConnectionResponseSchema: GenMessage<ActivateConnectionResponse> = /*@__PURE__*/
-  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 8);
+  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 9);
 
 /**
  * RevokeConnectionRequest names the connection.
@@ -327,7 +380,7 @@ export type RevokeConnectionRequest = Message<"pos.lightspeed_auth.v1.RevokeConn
  * Use `create(RevokeConnectionRequestSchema)` to create a new message.
  */
 export const RevokeConnectionRequestSchema: GenMessage<RevokeConnectionRequest> = /*@__PURE__*/
-  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 9);
+  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 10);
 
 /**
  * RevokeConnectionResponse carries the connection.
@@ -348,7 +401,7 @@ export type RevokeConnectionResponse = Message<"pos.lightspeed_auth.v1.RevokeCon
  * Use `create(RevokeConnectionResponseSchema)` to create a new message.
  */
 export const RevokeConnectionResponseSchema: GenMessage<RevokeConnectionResponse> = /*@__PURE__*/
-  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 10);
+  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 11);
 
 /**
  * ListLightspeedRegistersRequest names the connection.
@@ -362,6 +415,14 @@ export type ListLightspeedRegistersRequest = Message<"pos.lightspeed_auth.v1.Lis
    * @generated from field: string connection_id = 1;
    */
   connectionId: string;
+
+  /**
+   * Optional: only this account of the connection (a K-Series business location id, digits);
+   * empty = every account. K-Series lists the devices seen in each location's recent sales.
+   *
+   * @generated from field: string account_id = 2;
+   */
+  accountId: string;
 };
 
 /**
@@ -369,7 +430,7 @@ export type ListLightspeedRegistersRequest = Message<"pos.lightspeed_auth.v1.Lis
  * Use `create(ListLightspeedRegistersRequestSchema)` to create a new message.
  */
 export const ListLightspeedRegistersRequestSchema: GenMessage<ListLightspeedRegistersRequest> = /*@__PURE__*/
-  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 11);
+  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 12);
 
 /**
  * LightspeedRegister is one register of the account.
@@ -434,6 +495,28 @@ export type LightspeedRegister = Message<"pos.lightspeed_auth.v1.LightspeedRegis
    * @generated from field: bool claimed = 8;
    */
   claimed: boolean;
+
+  /**
+   * The POS account it belongs to (R-Series account ID, K-Series business location id):
+   * the POS client number of the department that would import it.
+   *
+   * @generated from field: string account_id = 9;
+   */
+  accountId: string;
+
+  /**
+   * K-Series: the business location's name (the shop fields are empty: K-Series has no shops).
+   *
+   * @generated from field: string account_name = 10;
+   */
+  accountName: string;
+
+  /**
+   * K-Series: when the device was last seen in a sale (devices are found in recent sales only).
+   *
+   * @generated from field: google.protobuf.Timestamp last_sale_time = 11;
+   */
+  lastSaleTime?: Timestamp | undefined;
 };
 
 /**
@@ -441,7 +524,7 @@ export type LightspeedRegister = Message<"pos.lightspeed_auth.v1.LightspeedRegis
  * Use `create(LightspeedRegisterSchema)` to create a new message.
  */
 export const LightspeedRegisterSchema: GenMessage<LightspeedRegister> = /*@__PURE__*/
-  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 12);
+  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 13);
 
 /**
  * ListLightspeedRegistersResponse lists every register of the account.
@@ -450,14 +533,14 @@ export const LightspeedRegisterSchema: GenMessage<LightspeedRegister> = /*@__PUR
  */
 export type ListLightspeedRegistersResponse = Message<"pos.lightspeed_auth.v1.ListLightspeedRegistersResponse"> & {
   /**
-   * Lightspeed account ID.
+   * Lightspeed account ID (R-Series; K-Series: the business id of the connection).
    *
    * @generated from field: string account_id = 1;
    */
   accountId: string;
 
   /**
-   * Registers by shop, then register.
+   * Registers by account, shop, then register.
    *
    * @generated from field: repeated pos.lightspeed_auth.v1.LightspeedRegister registers = 2;
    */
@@ -469,7 +552,7 @@ export type ListLightspeedRegistersResponse = Message<"pos.lightspeed_auth.v1.Li
  * Use `create(ListLightspeedRegistersResponseSchema)` to create a new message.
  */
 export const ListLightspeedRegistersResponseSchema: GenMessage<ListLightspeedRegistersResponse> = /*@__PURE__*/
-  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 13);
+  messageDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 14);
 
 /**
  * ConnectionState is where a connection is in its life.
@@ -525,6 +608,40 @@ export enum ConnectionState {
  */
 export const ConnectionStateSchema: GenEnum<ConnectionState> = /*@__PURE__*/
   enumDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 0);
+
+/**
+ * LightspeedProvider names which Lightspeed POS a connection reads.
+ *
+ * @generated from enum pos.lightspeed_auth.v1.LightspeedProvider
+ */
+export enum LightspeedProvider {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: LIGHTSPEED_PROVIDER_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Lightspeed Retail (R-Series): one account per connection.
+   *
+   * @generated from enum value: LIGHTSPEED_PROVIDER_R_SERIES = 1;
+   */
+  R_SERIES = 1,
+
+  /**
+   * Lightspeed Restaurant (K-Series): every business location the authorising user can see.
+   *
+   * @generated from enum value: LIGHTSPEED_PROVIDER_K_SERIES = 2;
+   */
+  K_SERIES = 2,
+}
+
+/**
+ * Describes the enum pos.lightspeed_auth.v1.LightspeedProvider.
+ */
+export const LightspeedProviderSchema: GenEnum<LightspeedProvider> = /*@__PURE__*/
+  enumDesc(file_pos_lightspeed_auth_v1_lightspeed_auth_service, 1);
 
 /**
  * LightspeedAuthService connects a client's Lightspeed accounts: OAuth consent,
