@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the service for local use, one line per step: the ports it needs are checked first, then the host and
 # the Lightspeed sandbox are built, a local PostgreSQL in .data/postgres is started (unless
-# POS_ConnectionStrings__Pos is set), the migrations applied, the sandbox started (unless
-# POS_Lightspeed__ClientSecret is set) and the host started in the Development environment.
+# POS_ConnectionStrings__Pos is set), the migrations applied, the sandbox started (it plays Lightspeed Retail
+# unless POS_Lightspeed__ClientSecret is set, and Lightspeed Restaurant (K-Series) unless
+# POS_LightspeedKSeries__ClientSecret is set) and the host started in the Development environment.
 # Ctrl+C, or SIGTERM to this script, stops everything it started: the host, the sandbox, and PostgreSQL if this
 # script started it. The data stays in .data/ (POS_DATA_DIR) for the next run.
 set -euo pipefail
@@ -20,7 +21,9 @@ sim_port="${POS_SANDBOX_PORT:-5090}"
 pg_dir="$data_dir/postgres"
 pg_port="${POS_LOCAL_PG_PORT:-55432}"
 local_pg=""; [ -z "${POS_ConnectionStrings__Pos:-}" ] && local_pg=1
-sandbox=""; [ -z "${POS_Lightspeed__ClientSecret:-}" ] && sandbox=1
+rseries_sandbox=""; [ -z "${POS_Lightspeed__ClientSecret:-}" ] && rseries_sandbox=1
+kseries_sandbox=""; [ -z "${POS_LightspeedKSeries__ClientSecret:-}" ] && kseries_sandbox=1
+sandbox="$rseries_sandbox$kseries_sandbox"
 
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 # The command that stops this PostgreSQL, for the user running the script (initdb and pg_ctl refuse root).
@@ -134,8 +137,9 @@ wait_until_listening() { # pid, port...: 0 once every port answers, 1 if the pro
   return 1
 }
 
-# Without real Lightspeed credentials, the Lightspeed simulator is the sandbox: same wire format, seeded sales,
-# and its OAuth state kept in .data/lightspeed-sandbox so the connection survives a restart.
+# Without real Lightspeed credentials, the Lightspeed simulator is the sandbox: same wire formats (R-Series and
+# K-Series on one port), seeded sales, and its OAuth state kept in .data/lightspeed-sandbox so the connections
+# survive a restart. K-Series: business location 45454565682155 "Nørrebro Bistro", OAuth client devp-v2-demo-sandbox.
 if [ -n "$sandbox" ]; then
   started=$SECONDS
   printf 'Starting the Lightspeed sandbox on http://127.0.0.1:%s (log: %s)... ' "$sim_port" "$data_dir/lightspeed-sandbox.log"
@@ -147,12 +151,21 @@ if [ -n "$sandbox" ]; then
   sim_pid=$!
   if ! wait_until_listening "$sim_pid" "$sim_port"; then echo "failed:"; cat "$data_dir/lightspeed-sandbox.log"; exit 1; fi
   echo "done ($((SECONDS - started)) s)"
+fi
+if [ -n "$rseries_sandbox" ]; then
   export POS_Lightspeed__AuthBaseUrl="http://127.0.0.1:$sim_port"
   export POS_Lightspeed__ApiBaseUrl="http://127.0.0.1:$sim_port"
   export POS_Lightspeed__ClientId=sim-client
   export POS_Lightspeed__ClientSecret=sim-secret
 fi
+if [ -n "$kseries_sandbox" ]; then
+  export POS_LightspeedKSeries__ApiBaseUrl="http://127.0.0.1:$sim_port"
+  export POS_LightspeedKSeries__V2OAuthBaseUrl="http://127.0.0.1:$sim_port"
+  export POS_LightspeedKSeries__ClientId=devp-v2-demo-sandbox
+  export POS_LightspeedKSeries__ClientSecret=sandbox-secret
+fi
 export POS_Lightspeed__RedirectUri="${POS_Lightspeed__RedirectUri:-$callback}"
+export POS_LightspeedKSeries__RedirectUri="${POS_LightspeedKSeries__RedirectUri:-$callback}"
 
 # The host writes its log here, in the foreground of the terminal; this script waits for it.
 started=$SECONDS

@@ -56,6 +56,7 @@ public static class SimulatorHost
         var app = builder.Build();
         // Created now rather than at the first request, so the state kept in Simulator:StateDirectory is loaded at start.
         app.Services.GetRequiredService<OAuthServer>();
+        app.Services.GetRequiredService<KSeries.OAuth.KOAuthServer>();
         app.MapOAuth();
         app.MapLightspeedApi();
         app.MapSimulatorAdmin();

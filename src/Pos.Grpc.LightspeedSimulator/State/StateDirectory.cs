@@ -6,8 +6,8 @@ namespace Pos.Grpc.LightspeedSimulator.State;
 /// Where a simulator keeps what must outlive a restart (<c>Simulator:StateDirectory</c>): one JSON file per
 /// piece of state, each replaced atomically (written beside the file, then renamed over it), so a stop at any
 /// moment leaves the previous or the new version, never half of one. Without a directory nothing is kept and
-/// every start begins empty, as tests want. The R-Series OAuth server keeps its state here; other simulators
-/// keep theirs under their own names.
+/// every start begins empty, as tests want. The R-Series OAuth server keeps its state here ("r-series-oauth"), the
+/// K-Series one beside it ("k-series-oauth").
 /// </summary>
 public sealed class StateDirectory(string? path, ILogger<StateDirectory> logger)
 {

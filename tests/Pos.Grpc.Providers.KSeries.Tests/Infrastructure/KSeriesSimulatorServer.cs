@@ -19,11 +19,15 @@ public sealed class KSeriesSimulatorServer : IAsyncDisposable
     private static long _nextLocationId = 800_000_000_000;
     private static int _nextClient;
 
-    private readonly WebApplication _app;
+    private readonly SimulatorOptions _options;
+    private readonly int _port;
+    private WebApplication _app;
 
-    private KSeriesSimulatorServer(WebApplication app, int port)
+    private KSeriesSimulatorServer(WebApplication app, SimulatorOptions options, int port)
     {
         _app = app;
+        _options = options;
+        _port = port;
         BaseUrl = $"http://127.0.0.1:{port}";
         Admin = new HttpClient { BaseAddress = new Uri(BaseUrl) };
     }
@@ -31,14 +35,24 @@ public sealed class KSeriesSimulatorServer : IAsyncDisposable
     public string BaseUrl { get; }
     public HttpClient Admin { get; }
 
-    public static async Task<KSeriesSimulatorServer> StartAsync(Action<KSeriesSimulatorOptions>? configure = null)
+    /// <param name="stateDirectory">Simulator:StateDirectory: the OAuth state survives <see cref="RestartAsync"/> (as in scripts/run.sh).</param>
+    public static async Task<KSeriesSimulatorServer> StartAsync(Action<KSeriesSimulatorOptions>? configure = null, string? stateDirectory = null)
     {
-        var options = new SimulatorOptions { SeedDefaultAccounts = false };
+        var options = new SimulatorOptions { SeedDefaultAccounts = false, StateDirectory = stateDirectory };
         configure?.Invoke(options.KSeries);
         var port = FreeTcpPort();
         var app = SimulatorHost.Build(options, port);
         await app.StartAsync();
-        return new KSeriesSimulatorServer(app, port);
+        return new KSeriesSimulatorServer(app, options, port);
+    }
+
+    /// <summary>Stops the simulator and starts a new one on the same port with the same options: only what it saved survives.</summary>
+    public async Task RestartAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _app = SimulatorHost.Build(_options, _port);
+        await _app.StartAsync();
     }
 
     /// <summary>A location with the given devices (default: 2), no generated sales unless asked; returns its blID.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Pos.Grpc.LightspeedSimulator.KSeries.Domain;
+using Pos.Grpc.LightspeedSimulator.State;
 
 namespace Pos.Grpc.LightspeedSimulator.KSeries.OAuth;
 
@@ -37,8 +38,11 @@ public sealed record KTokenAnswer(string AccessToken, string RefreshToken, int E
 /// The OAuth state of both K-Series generations: clients, codes (~15 s, single use, bound to their redirect URI),
 /// access tokens and single-use refresh tokens. A refresh spends its refresh token at once; using it again is
 /// invalid_grant "Token is not active". Access tokens issued before stay valid until they expire.
+/// Clients registered through the admin API and the live tokens are saved to the <see cref="StateDirectory"/> (when one
+/// is configured) under "k-series-oauth" after every change, so a restarted sandbox still refreshes a connection it
+/// authorised before, as the R-Series one does. Codes (15 s) are not kept.
 /// </summary>
-public sealed class KOAuthServer(KSeriesSimulatorOptions options, SimClock clock, KLocationStore locations)
+public sealed class KOAuthServer
 {
     public const string SandboxV2ClientId = "devp-v2-demo-sandbox";
     public const string SandboxV1ClientId = "devp-demo-sandbox";
@@ -46,11 +50,69 @@ public sealed class KOAuthServer(KSeriesSimulatorOptions options, SimClock clock
 
     private sealed record Code(KGrant Grant, string RedirectUri, DateTimeOffset ExpiresAt);
 
+    private const string StateName = "k-series-oauth";
+
+    private readonly KSeriesSimulatorOptions options;
+    private readonly SimClock clock;
+    private readonly KLocationStore locations;
+    private readonly StateDirectory _stateDirectory;
     private readonly Lock _lock = new();
-    private readonly ConcurrentDictionary<string, KClient> _clients = new(SeedClients(options));
+    private readonly ConcurrentDictionary<string, KClient> _clients;
     private readonly Dictionary<string, Code> _codes = new();
     private readonly Dictionary<string, KGrant> _accessTokens = new();
     private readonly Dictionary<string, KGrant> _refreshTokens = new();
+
+    public KOAuthServer(KSeriesSimulatorOptions options, SimClock clock, KLocationStore locations, StateDirectory stateDirectory)
+    {
+        this.options = options;
+        this.clock = clock;
+        this.locations = locations;
+        _stateDirectory = stateDirectory;
+        _clients = new ConcurrentDictionary<string, KClient>(SeedClients(options));
+        if (stateDirectory.Load<KOAuthState>(StateName) is { } state) Restore(state);
+    }
+
+    /// <summary>What is saved: registered clients and live tokens, grants naming their client by id.</summary>
+    internal sealed class KOAuthState
+    {
+        public List<KClientRecord> Clients { get; set; } = [];
+        public Dictionary<string, KGrantRecord> AccessTokens { get; set; } = [];
+        public Dictionary<string, KGrantRecord> RefreshTokens { get; set; } = [];
+    }
+
+    internal sealed record KClientRecord(string ClientId, string ClientSecret, KGeneration Generation, string RedirectUri, List<long> LocationIds, string UserEmail);
+
+    internal sealed record KGrantRecord(string ClientId, List<long> LocationIds, string Scope, DateTimeOffset IssuedAt, DateTimeOffset? ExpiresAt);
+
+    private void Restore(KOAuthState state)
+    {
+        foreach (var c in state.Clients) _clients[c.ClientId] = new KClient(c.ClientId, c.ClientSecret, c.Generation, c.RedirectUri, c.LocationIds, c.UserEmail);
+        foreach (var (token, grant) in state.AccessTokens) if (GrantOf(grant) is { } g) _accessTokens[token] = g;
+        foreach (var (token, grant) in state.RefreshTokens) if (GrantOf(grant) is { } g) _refreshTokens[token] = g;
+    }
+
+    private KGrant? GrantOf(KGrantRecord r) =>
+        FindClient(r.ClientId) is { } client ? new KGrant(client, r.LocationIds, r.Scope, r.IssuedAt, r.ExpiresAt) : null;
+
+    /// <summary>Saves the whole state; called under <see cref="_lock"/> after every change. Expired tokens are dropped first.</summary>
+    private void Save()
+    {
+        if (!_stateDirectory.IsEnabled) return;
+        var now = clock.UtcNow;
+        foreach (var expired in _accessTokens.Where(t => t.Value.ExpiresAt < now).Select(t => t.Key).ToList()) _accessTokens.Remove(expired);
+        foreach (var expired in _refreshTokens.Where(t => t.Value.ExpiresAt < now).Select(t => t.Key).ToList()) _refreshTokens.Remove(expired);
+        static KGrantRecord Record(KGrant g) => new(g.Client.ClientId, g.LocationIds.ToList(), g.Scope, g.IssuedAt, g.ExpiresAt);
+        _stateDirectory.Save(StateName, new KOAuthState
+        {
+            Clients = _clients.Values.Where(c => !IsSeeded(c.ClientId))
+                .Select(c => new KClientRecord(c.ClientId, c.ClientSecret, c.Generation, c.RedirectUri, c.LocationIds.ToList(), c.UserEmail)).ToList(),
+            AccessTokens = _accessTokens.ToDictionary(t => t.Key, t => Record(t.Value)),
+            RefreshTokens = _refreshTokens.ToDictionary(t => t.Key, t => Record(t.Value)),
+        });
+    }
+
+    private bool IsSeeded(string clientId) =>
+        options.SeedSandbox && clientId is SandboxV1ClientId or SandboxV2ClientId || options.Clients.Any(c => c.ClientId == clientId);
 
     private static IEnumerable<KeyValuePair<string, KClient>> SeedClients(KSeriesSimulatorOptions options)
     {
@@ -68,7 +130,14 @@ public sealed class KOAuthServer(KSeriesSimulatorOptions options, SimClock clock
 
     public KClient? FindClient(string clientId) => _clients.TryGetValue(clientId, out var c) ? c : null;
 
-    public void PutClient(KClient client) => _clients[client.ClientId] = client;
+    public void PutClient(KClient client)
+    {
+        lock (_lock)
+        {
+            _clients[client.ClientId] = client;
+            Save();
+        }
+    }
 
     /// <summary>The client of a Basic header, when its secret matches.</summary>
     public KClient? Authenticate(string? clientId, string? secret) =>
@@ -93,7 +162,9 @@ public sealed class KOAuthServer(KSeriesSimulatorOptions options, SimClock clock
             if (redirectUri != grant.RedirectUri)
                 return InvalidGrant(client, "Incorrect redirect_uri");
             Interlocked.Increment(ref client.Stats.CodeExchanges);
-            return (Issue(grant.Grant with { IssuedAt = clock.UtcNow }), null);
+            var answer = Issue(grant.Grant with { IssuedAt = clock.UtcNow });
+            Save();
+            return (answer, null);
         }
     }
 
@@ -104,9 +175,14 @@ public sealed class KOAuthServer(KSeriesSimulatorOptions options, SimClock clock
             // Single use: the token is spent by this call whatever follows.
             if (!_refreshTokens.Remove(refreshToken, out var grant) || grant.Client.ClientId != client.ClientId
                 || grant.ExpiresAt is { } expires && clock.UtcNow > expires || Revoked(grant))
+            {
+                Save();
                 return InvalidGrant(client, "Token is not active");
+            }
             Interlocked.Increment(ref client.Stats.Refreshes);
-            return (Issue(grant with { IssuedAt = clock.UtcNow }), null);
+            var answer = Issue(grant with { IssuedAt = clock.UtcNow });
+            Save();
+            return (answer, null);
         }
     }
 
