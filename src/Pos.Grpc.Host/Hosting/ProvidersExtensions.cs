@@ -1,4 +1,5 @@
 using Pos.Grpc.Host.Features.LightspeedAuth;
+using Pos.Grpc.Host.Features.LightspeedAuth.Connectors;
 using Pos.Grpc.Host.Infrastructure.Providers;
 using Pos.Grpc.Providers;
 using Pos.Grpc.Providers.KSeries;
@@ -39,6 +40,9 @@ public static class ProvidersExtensions
         builder.Services.AddOptions<CallbackLimitOptions>().BindConfiguration(CallbackLimitOptions.Section)
             .Validate(o => !o.Problems().Any(), $"{CallbackLimitOptions.Section}: limits must be positive.").ValidateOnStart();
         builder.Services.AddSingleton<LightspeedCallbackLimits>();
+        builder.Services.AddSingleton<ILightspeedConnector, RSeriesConnector>();
+        builder.Services.AddSingleton<ILightspeedConnector, KSeriesConnector>();
+        builder.Services.AddSingleton<LightspeedConnectors>();
         builder.Services.AddScoped<LightspeedAuthorizationFlow>();
         builder.Services.AddOptions<RegisterListingOptions>().BindConfiguration(RegisterListingOptions.Section)
             .Validate(o => !o.Problems().Any(), $"{RegisterListingOptions.Section}: see RegisterListingOptions for the valid values.").ValidateOnStart();

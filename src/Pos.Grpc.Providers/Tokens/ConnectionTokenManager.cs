@@ -71,6 +71,9 @@ public sealed class ConnectionTokenManager<TTokens>(
     public async Task<TTokens?> LoadAsync(string connectionKey, CancellationToken ct) =>
         await store.LoadAsync(connectionKey, ct) is { } text ? codec.Deserialize(text) : null;
 
+    /// <summary>The text the store keeps for <paramref name="tokens"/>, for a host that stores a new authorisation in its own unit of work.</summary>
+    public string Serialize(TTokens tokens) => codec.Serialize(tokens);
+
     /// <summary>Stores the first tokens of a connection (after the code exchange) and remembers them.</summary>
     public async Task SaveAsync(string connectionKey, TTokens tokens, CancellationToken ct)
     {

@@ -68,6 +68,7 @@ public sealed class BadInputFixture : PosHostFixture
         {
             Id = Guid.Parse("0f000000-0000-4000-8000-000000000009"), ClientId = ImportClient, AccountId = "9001", AccountName = "Store",
             State = (int)ConnectionState.Authorized, AuthorizedBy = "seeded", AuthorizedAt = now, CreatedAt = now, UpdatedAt = now,
+            Accounts = [new LightspeedConnectionAccountEntity { AccountId = "9001", Name = "Store" }],
         });
         await db.SaveChangesAsync();
     }

@@ -44,6 +44,7 @@ public class SecurityFixture : PosHostFixture
         {
             Id = Guid.Parse(RpcCatalogue.ConnectionIdOf(target)), ClientId = clientId, AccountId = $"{clientId}", AccountName = "Shop",
             State = (int)Contracts.LightspeedAuth.V1.ConnectionState.Authorized, AuthorizedBy = "test-user", AuthorizedAt = now, CreatedAt = now, UpdatedAt = now,
+            Accounts = [new LightspeedConnectionAccountEntity { AccountId = $"{clientId}", Name = "Shop" }],
         });
         var pending = Guid.NewGuid();
         db.LightspeedConnections.Add(new LightspeedConnectionEntity

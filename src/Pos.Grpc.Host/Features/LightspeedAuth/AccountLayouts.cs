@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.Extensions.Options;
+using Pos.Grpc.Host.Features.LightspeedAuth.Connectors;
 using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 using Pos.Grpc.Host.Infrastructure.Providers;
 using Pos.Grpc.Host.Infrastructure.RateLimiting;
-using Pos.Grpc.Providers.RSeries;
+using Pos.Grpc.Providers;
 
 namespace Pos.Grpc.Host.Features.LightspeedAuth;
 
@@ -30,27 +30,31 @@ public sealed class RegisterListingOptions
     }
 }
 
-public sealed record AccountLayout(IReadOnlyList<RSeriesShop> Shops, IReadOnlyList<RSeriesRegister> Registers);
+/// <summary>The registers of a connection's accounts, whichever POS (<see cref="ILightspeedConnector.ReadRegistersAsync"/>).</summary>
+public sealed record AccountLayout(IReadOnlyList<ListedRegister> Registers);
 
 /// <summary>
-/// The shops and registers of each connection's Lightspeed account, for ListLightspeedRegisters. Every read is two
-/// Lightspeed requests through the account's pacing, which the account's imports use too: read-only callers must not
+/// The registers of each connection's Lightspeed accounts, for ListLightspeedRegisters (R-Series: shops and registers,
+/// two requests; K-Series: the devices of each location's recent sales, a few pages). Every read goes through the
+/// account's pacing, which the account's imports use too: read-only callers must not
 /// be able to hold them up (100 listings in flight made a 7-day import take 60 s instead of under 1 s). So an account
-/// is read at most once per <see cref="RegisterListingOptions.CacheLifetime"/> per connection (a change to the
+/// is read at most once per <see cref="RegisterListingOptions.CacheLifetime"/> per connection and accounts asked for (a change to the
 /// connection, such as a renewed authorisation, reads it afresh), listings arriving meanwhile share that read, a caller
 /// has at most <see cref="RegisterListingOptions.InFlightPerCaller"/> listings in flight, and a listing gives up after
 /// <see cref="RegisterListingOptions.Deadline"/>.
 /// </summary>
-public sealed class AccountLayouts(RSeriesApiClient api, ConnectionDirectory connections, IOptions<RegisterListingOptions> options)
+public sealed class AccountLayouts(LightspeedConnectors connectors, ConnectionDirectory connections, IOptions<RegisterListingOptions> options)
 {
     private sealed record Read(DateTimeOffset ConnectionVersion, long StartedAt, Task<AccountLayout> Layout);
 
     private readonly RegisterListingOptions _options = options.Value;
     private readonly InFlightLimiter _inFlight = new(options.Value.InFlightPerCaller, int.MaxValue);
     private readonly Lock _lock = new();
-    private readonly Dictionary<Guid, Read> _reads = [];
+    private readonly Dictionary<(Guid Connection, string Accounts), Read> _reads = [];
 
-    public async Task<AccountLayout> GetAsync(LightspeedConnectionEntity connection, string caller, CancellationToken cancellationToken)
+    /// <param name="accounts">The connection's accounts to list (all of them, or the one asked for).</param>
+    public async Task<AccountLayout> GetAsync(LightspeedConnectionEntity connection, IReadOnlyList<LightspeedConnectionAccountEntity> accounts,
+        string caller, CancellationToken cancellationToken)
     {
         if (_inFlight.TryEnter(caller) is { } reached)
             throw new InFlightLimitException("TOO_MANY_LISTINGS", "register listings", reached.Scope, reached.Limit);
@@ -58,12 +62,12 @@ public sealed class AccountLayouts(RSeriesApiClient api, ConnectionDirectory con
         deadline.CancelAfter(_options.Deadline);
         try
         {
-            return await ReadOf(connection).WaitAsync(deadline.Token);
+            return await ReadOf(connection, accounts).WaitAsync(deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new DeadlineExceededException("LIGHTSPEED_TIMEOUT",
-                $"Lightspeed did not list the account's shops and registers within {_options.Deadline.TotalSeconds:0} s. Try again later.");
+                $"Lightspeed did not list the account's registers within {_options.Deadline.TotalSeconds:0} s. Try again later.");
         }
         finally
         {
@@ -72,41 +76,41 @@ public sealed class AccountLayouts(RSeriesApiClient api, ConnectionDirectory con
     }
 
     /// <summary>The read in flight or fresh for this version of the connection, or a new one; failed reads are not kept.</summary>
-    private Task<AccountLayout> ReadOf(LightspeedConnectionEntity connection)
+    private Task<AccountLayout> ReadOf(LightspeedConnectionEntity connection, IReadOnlyList<LightspeedConnectionAccountEntity> accounts)
     {
+        var key = (connection.Id, string.Join(",", accounts.Select(a => a.AccountId)));
         lock (_lock)
         {
-            if (_reads.TryGetValue(connection.Id, out var read) && read.ConnectionVersion == connection.UpdatedAt
+            if (_reads.TryGetValue(key, out var read) && read.ConnectionVersion == connection.UpdatedAt
                 && (!read.Layout.IsCompleted || Stopwatch.GetElapsedTime(read.StartedAt) < _options.CacheLifetime))
                 return read.Layout;
             foreach (var stale in _reads.Where(r => r.Value.Layout.IsCompleted && Stopwatch.GetElapsedTime(r.Value.StartedAt) >= _options.CacheLifetime).ToList())
                 _reads.Remove(stale.Key);
-            read = new Read(connection.UpdatedAt, Stopwatch.GetTimestamp(), ReadAccountAsync(connection));
-            _reads[connection.Id] = read;
-            _ = read.Layout.ContinueWith(_ => Forget(connection.Id, read), TaskContinuationOptions.NotOnRanToCompletion);
+            read = new Read(connection.UpdatedAt, Stopwatch.GetTimestamp(), ReadAccountAsync(connection, accounts));
+            _reads[key] = read;
+            _ = read.Layout.ContinueWith(_ => Forget(key, read), TaskContinuationOptions.NotOnRanToCompletion);
             return read.Layout;
         }
     }
 
-    private void Forget(Guid connectionId, Read failed)
+    private void Forget((Guid, string) key, Read failed)
     {
         lock (_lock)
         {
-            if (_reads.TryGetValue(connectionId, out var current) && current == failed) _reads.Remove(connectionId);
+            if (_reads.TryGetValue(key, out var current) && current == failed) _reads.Remove(key);
         }
     }
 
     /// <summary>Shared by every listing that waits for it, so it runs on its own deadline, not on one caller's.</summary>
-    private async Task<AccountLayout> ReadAccountAsync(LightspeedConnectionEntity connection)
+    private async Task<AccountLayout> ReadAccountAsync(LightspeedConnectionEntity connection, IReadOnlyList<LightspeedConnectionAccountEntity> accounts)
     {
         await Task.Yield(); // outside the lock
         using var deadline = new CancellationTokenSource(_options.Deadline);
-        var account = new RSeriesConnection(connection.Id.ToString(), long.Parse(connection.AccountId!, CultureInfo.InvariantCulture));
         try
         {
-            return new AccountLayout(await api.GetShopsAsync(account, deadline.Token), await api.GetRegistersAsync(account, deadline.Token));
+            return new AccountLayout(await connectors.For(connection).ReadRegistersAsync(connection, accounts, deadline.Token));
         }
-        catch (RSeriesReauthorizationRequiredException ex)
+        catch (PosProviderException ex) when (ex.NeedsReauthorization)
         {
             await connections.MarkReauthorizationRequiredAsync(connection.Id, ex.Message);
             throw new PreconditionFailedException("LIGHTSPEED_REAUTHORIZATION_REQUIRED", "CONNECTION_STATE", $"connections/{connection.Id}",

@@ -19,5 +19,11 @@ internal static class ConnectionMapper
         ActivatedBy = entity.ActivatedBy ?? "",
         ActivateTime = entity.ActivatedAt is { } activated ? Timestamp.FromDateTimeOffset(activated) : null,
         LastError = entity.LastError ?? "",
+        Provider = (LightspeedProvider)entity.Provider,
+        Accounts =
+        {
+            entity.Accounts.OrderBy(a => a.AccountId, StringComparer.Ordinal)
+                .Select(a => new ConnectionAccount { AccountId = a.AccountId, Name = a.Name, TimeZone = a.TimeZone ?? "" }),
+        },
     };
 }

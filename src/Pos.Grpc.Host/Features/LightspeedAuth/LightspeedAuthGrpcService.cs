@@ -53,7 +53,7 @@ public sealed class LightspeedAuthGrpcService(
         AccessPolicy.EnsureClient(context.GetCaller(), request.ClientId, Capability.Read);
 
         // Connection ids are random, so the page order is by id: stable, and cheap to resume.
-        var page = await db.LightspeedConnections.AsNoTracking()
+        var page = await db.LightspeedConnections.AsNoTracking().Include(c => c.Accounts)
             .Where(c => c.ClientId == request.ClientId && (after == null || c.Id.CompareTo(afterId) > 0))
             .OrderBy(c => c.Id).Take(pageSize + 1).ToListAsync(context.CancellationToken);
         var response = new ListConnectionsResponse { Connections = { page.Take(pageSize).Select(c => c.ToProto()) } };
@@ -97,9 +97,11 @@ public sealed class LightspeedAuthGrpcService(
 
     public override async Task<ListLightspeedRegistersResponse> ListLightspeedRegisters(ListLightspeedRegistersRequest request, ServerCallContext context)
     {
+        new Violations().AddIf(request.AccountId.Length > 0 && !FieldRules.IsPosId(request.AccountId), "account_id", "must be a POS account id (digits) of the connection")
+            .ThrowIfAny();
         var caller = context.GetCaller();
         var connection = await LightspeedConnections.LoadAsync(db, caller, request.ConnectionId, Capability.Read, context.CancellationToken);
-        return await registers.ListAsync(connection, AccessPolicy.VisibleDepartments(caller, connection.ClientId),
+        return await registers.ListAsync(connection, request.AccountId, AccessPolicy.VisibleDepartments(caller, connection.ClientId),
             CallerKeys.Of(context.GetHttpContext()), context.CancellationToken);
     }
 }

@@ -3,26 +3,31 @@ using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Pos.Grpc.Contracts.LightspeedAuth.V1;
+using Pos.Grpc.Host.Features.LightspeedAuth.Connectors;
+using Pos.Grpc.Host.Features.Settings;
 using Pos.Grpc.Host.Infrastructure.Audit;
+using Pos.Grpc.Host.Infrastructure.Caching;
 using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Providers;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
-using Pos.Grpc.Providers.RSeries;
+using Pos.Grpc.Providers;
 
 namespace Pos.Grpc.Host.Features.LightspeedAuth;
 
 public sealed record AuthorizationStart(Uri Url, string State, DateTimeOffset ExpiresAt);
 
 /// <summary>
-/// The OAuth authorisation-code flow with PKCE. Begin issues a single-use state bound to the client, the
-/// user and a PENDING_CONSENT connection; Complete (the RPC or the HTTP callback) consumes it, exchanges
-/// the code, discovers the account and stores the tokens encrypted. A state that <see cref="OAuthStateSigner"/>
-/// did not sign (or that has expired) is unknown before the database is asked.
+/// The OAuth authorisation-code flow, one for every Lightspeed POS (the POS's part is its <see cref="ILightspeedConnector"/>:
+/// R-Series with PKCE, K-Series with Basic client authentication). Begin issues a single-use state bound to the client,
+/// the user and a PENDING_CONSENT connection of the client's POS; Complete (the RPC or the HTTP callback) consumes it,
+/// exchanges the code, records the accounts the consent covers (K-Series: every business location its user sees, with
+/// its time zone) and stores the tokens encrypted. A state that <see cref="OAuthStateSigner"/> did not sign (or that has
+/// expired) is unknown before the database is asked.
 /// </summary>
 public sealed class LightspeedAuthorizationFlow(
-    PosDbContext db, RSeriesOAuthClient oauth, RSeriesApiClient api, ProtectedTokenStore tokenStore, OAuthStateSigner states,
-    RSeriesTokenManager tokenManager, IDataProtectionProvider dataProtection, TimeProvider clock, ILogger<LightspeedAuthorizationFlow> logger)
+    PosDbContext db, LightspeedConnectors connectors, OAuthStateSigner states, ClientConfigurationChanges changes,
+    IDataProtectionProvider dataProtection, TimeProvider clock, ILogger<LightspeedAuthorizationFlow> logger)
 {
     public static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(10);
 
@@ -34,21 +39,24 @@ public sealed class LightspeedAuthorizationFlow(
     {
         var now = clock.GetStorableUtcNow();
         var state = states.Issue(now + StateLifetime);
-        var pkce = Pkce.Create();
+        // The client's POS decides which Lightspeed is authorised (R-Series when none is chosen yet, as ever).
+        var settings = await db.GetOrDefaultAsync(clientId, cancellationToken);
+        var system = PosProviders.SystemOf(settings.PosIntegrationService) ?? PosSystem.LightspeedRSeries;
+        var (url, verifier) = connectors.For(system).BeginAuthorization(state);
         var connection = new LightspeedConnectionEntity
         {
-            Id = Guid.NewGuid(), ClientId = clientId, State = (int)ConnectionState.PendingConsent, AuthorizedBy = user,
+            Id = Guid.NewGuid(), ClientId = clientId, Provider = (int)system, State = (int)ConnectionState.PendingConsent, AuthorizedBy = user,
             CreatedAt = now, UpdatedAt = now,
         };
         db.LightspeedConnections.Add(connection);
         db.OAuthStates.Add(new OAuthStateEntity
         {
             StateHash = Hash(state), ClientId = clientId, ConnectionId = connection.Id, CreatedBy = user,
-            ProtectedCodeVerifier = _verifierProtector.Protect(pkce.Verifier), CreatedAt = now, ExpiresAt = now + StateLifetime,
+            ProtectedCodeVerifier = _verifierProtector.Protect(verifier), CreatedAt = now, ExpiresAt = now + StateLifetime,
         });
         AuditTrail.Record(db, user, clientId, null, "connection.begin_authorization", LightspeedConnections.ResourceType, connection.Id.ToString(), null, now);
         await db.SaveChangesAsync(cancellationToken);
-        return new AuthorizationStart(oauth.BuildAuthorizationUrl(state, pkce.Challenge), state, now + StateLifetime);
+        return new AuthorizationStart(url, state, now + StateLifetime);
     }
 
     /// <summary>The state's client and user, for the access check before it is consumed; NOT_FOUND when unusable.</summary>
@@ -66,14 +74,13 @@ public sealed class LightspeedAuthorizationFlow(
     {
         var consumed = await ConsumeStateAsync(state, cancellationToken);
         var verifier = UnprotectVerifier(consumed.ProtectedCodeVerifier);
-        var tokens = await ExchangeAsync(code, verifier, cancellationToken);
-        var account = await api.DiscoverAccountAsync(tokens, cancellationToken);
-        var accountId = account.AccountId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var pending = await db.LightspeedConnections.SingleAsync(c => c.Id == consumed.ConnectionId, cancellationToken);
+        var connector = connectors.For(pending);
+        var consent = await connector.CompleteAuthorizationAsync(code, verifier, cancellationToken);
 
         var now = clock.GetStorableUtcNow();
-        var pending = await db.LightspeedConnections.SingleAsync(c => c.Id == consumed.ConnectionId, cancellationToken);
         var existing = await db.LightspeedConnections.Include(c => c.Accounts)
-            .SingleOrDefaultAsync(c => c.ClientId == consumed.ClientId && c.AccountId == accountId, cancellationToken);
+            .SingleOrDefaultAsync(c => c.ClientId == consumed.ClientId && c.Provider == pending.Provider && c.AccountId == consent.AccountId, cancellationToken);
         var connection = pending;
         if (existing is not null)
         {
@@ -83,39 +90,51 @@ public sealed class LightspeedAuthorizationFlow(
         }
         // Activation is SameSystem's decision about an account; once given (and not revoked) it survives a re-consent.
         var wasActivated = connection.ActivatedAt is not null && connection.State != (int)ConnectionState.Revoked;
-        connection.AccountId = accountId;
-        connection.AccountName = account.Name;
+        connection.AccountId = consent.AccountId;
+        connection.AccountName = consent.AccountName;
+        // What the consent covers now (a K-Series user may have gained or lost locations since the last time).
         connection.Accounts.Clear();
-        connection.Accounts.Add(new LightspeedConnectionAccountEntity { ConnectionId = connection.Id, AccountId = accountId, Name = account.Name });
+        connection.Accounts.AddRange(consent.Accounts.Select(a => new LightspeedConnectionAccountEntity
+        {
+            ConnectionId = connection.Id, AccountId = a.AccountId, Name = Cut(a.Name, 200), TimeZone = a.TimeZone is { Length: <= 64 } zone ? zone : null,
+        }));
         connection.State = (int)(wasActivated ? ConnectionState.Active : ConnectionState.Authorized);
         connection.AuthorizedBy = consumed.CreatedBy;
         connection.AuthorizedAt = now;
         connection.LastError = null;
-        connection.ProtectedTokens = tokenStore.Protect(tokens);
+        connection.ProtectedTokens = consent.ProtectedTokens;
         connection.TokenVersion++;
         connection.UpdatedAt = now;
         AuditTrail.Record(db, consumed.CreatedBy, consumed.ClientId, null, "connection.authorized", LightspeedConnections.ResourceType,
-            connection.Id.ToString(), new { account_id = accountId, state = ((ConnectionState)connection.State).ToString() }, now);
-        await db.SaveChangesAsync(cancellationToken);
+            connection.Id.ToString(), new
+            {
+                account_id = consent.AccountId, accounts = consent.Accounts.Select(a => a.AccountId).ToArray(),
+                state = ((ConnectionState)connection.State).ToString(),
+            }, now);
+        // The accounts' zones are the default zones of the client's departments: every instance re-reads its configuration.
+        await changes.SaveAsync(db, consumed.ClientId, null, cancellationToken);
         // A renewed connection's old tokens may still be remembered by this instance; others notice through a 401.
-        tokenManager.Forget(connection.Id.ToString());
+        connector.Forget(connection.Id.ToString());
         return connection;
     }
 
     /// <summary>Forgets the tokens and tells Lightspeed; a failure to tell Lightspeed does not keep the connection alive.</summary>
     public async Task RevokeAtLightspeedAsync(LightspeedConnectionEntity connection, CancellationToken cancellationToken)
     {
-        tokenManager.Forget(connection.Id.ToString());
-        if (connection.ProtectedTokens is null || await ((IRSeriesTokenStore)tokenStore).LoadAsync(connection.Id.ToString(), cancellationToken) is not { } tokens) return;
+        var connector = connectors.For(connection);
+        connector.Forget(connection.Id.ToString());
+        if (connection.ProtectedTokens is null) return;
         try
         {
-            await oauth.RevokeAsync(tokens.RefreshToken, cancellationToken);
+            await connector.RevokeAtLightspeedAsync(connection.Id.ToString(), cancellationToken);
         }
-        catch (Exception ex) when (ex is RSeriesApiException or RSeriesOAuthException or HttpRequestException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogWarning("Lightspeed did not confirm revoking connection {ConnectionId}: {Message}", connection.Id, ex.Message);
         }
     }
+
+    private static string Cut(string text, int length) => text.Length > length ? text[..length] : text;
 
     /// <summary>Single use, atomically: of two callers with the same state exactly one gets it.</summary>
     private async Task<OAuthStateEntity> ConsumeStateAsync(string state, CancellationToken cancellationToken)
@@ -128,19 +147,6 @@ public sealed class LightspeedAuthorizationFlow(
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.ConsumedAt, now), cancellationToken);
         if (consumed == 0) throw StateNotFound();
         return await db.OAuthStates.AsNoTracking().SingleAsync(s => s.StateHash == hash, cancellationToken);
-    }
-
-    private async Task<RSeriesTokens> ExchangeAsync(string code, string verifier, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await oauth.ExchangeCodeAsync(code, verifier, cancellationToken);
-        }
-        catch (RSeriesOAuthException ex)
-        {
-            throw new PreconditionFailedException("AUTHORIZATION_CODE_REJECTED", "OAUTH_CODE", "code",
-                $"Lightspeed rejected the authorisation code ({ex.Error}): it is wrong, expired (codes live 60 s) or used. Begin the authorisation again.");
-        }
     }
 
     /// <summary>A verifier that no key of the ring can read (a lost key ring) leaves only starting again.</summary>

@@ -50,7 +50,7 @@ public static class LightspeedCallbackEndpoint
             {
                 var connection = await flow.CompleteAsync(state, code, cancellationToken);
                 return Page(HttpStatusCode.OK, "Lightspeed is connected",
-                    $"Account {connection.AccountId} ({connection.AccountName}) is authorised for SameSystem. " +
+                    $"{Covered(connection)} is authorised for SameSystem client {connection.ClientId}. " +
                     "SameSystem's integration contact will now activate the import; you can close this page.");
             }
             catch (PosException ex)
@@ -58,6 +58,13 @@ public static class LightspeedCallbackEndpoint
                 return Page(HttpStatusCode.BadRequest, "Lightspeed could not be connected", ex.Message);
             }
         });
+
+    /// <summary>What the consent covers, in the merchant's words: the account, or the business and its locations.</summary>
+    private static string Covered(Infrastructure.Persistence.Entities.LightspeedConnectionEntity connection) =>
+        connection.Provider == (int)Pos.Grpc.Providers.PosSystem.LightspeedKSeries
+            ? $"Lightspeed Restaurant business {connection.AccountName} ({connection.AccountId}), business locations " +
+              string.Join(", ", connection.Accounts.OrderBy(a => a.AccountId, StringComparer.Ordinal).Select(a => $"{a.AccountId} {a.Name}"))
+            : $"Lightspeed account {connection.AccountId} ({connection.AccountName})";
 
     private static IResult Busy(HttpContext http, HttpStatusCode status, TimeSpan retryAfter, string title, string message)
     {

@@ -16,7 +16,7 @@ public static class LightspeedConnections
     {
         var name = $"connections/{connectionId}";
         if (!Guid.TryParse(connectionId, out var id)) throw InvalidArgumentException.For("connection_id", "must be a connection id (a UUID)");
-        var connection = await db.LightspeedConnections.SingleOrDefaultAsync(c => c.Id == id, cancellationToken)
+        var connection = await db.LightspeedConnections.Include(c => c.Accounts).SingleOrDefaultAsync(c => c.Id == id, cancellationToken)
             ?? throw new NotFoundException(ResourceType, name);
         AccessPolicy.EnsureClientResource(caller, connection.ClientId, capability, ResourceType, name);
         return connection;

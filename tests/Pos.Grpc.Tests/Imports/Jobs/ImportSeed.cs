@@ -108,6 +108,7 @@ public sealed class ImportSeed(Func<PosDbContext> newDbContext)
         {
             Id = Guid.NewGuid(), ClientId = clientId, AccountId = account, AccountName = $"Account {account}", State = (int)state,
             AuthorizedBy = "seeded", CreatedAt = SeededAt, UpdatedAt = SeededAt,
+            Accounts = [new LightspeedConnectionAccountEntity { AccountId = account, Name = $"Account {account}" }],
         });
         await db.SaveChangesAsync();
     }
