@@ -81,7 +81,8 @@ public sealed class StreamEqualsPerDayEndToEndTests(EndToEndImportFixture host)
         var (connection, _) = await host.Services.GetRequiredService<ConnectionDirectory>()
             .FindActiveAsync(ClientId, new PosAccount(PosSystem.LightspeedRSeries, $"{AccountId}"), CancellationToken.None);
         var provider = providers.Find(PosSystem.LightspeedRSeries)!;
-        var department = new ReadDepartment(configuration.Departments.Single(d => d.Id == DepartmentId), configuration.Settings.TimeZone);
+        var entity = configuration.Departments.Single(d => d.Id == DepartmentId);
+        var department = new ReadDepartment(entity, configuration.ZoneOf(entity));
         var router = new SaleRouter([department]);
         var (fields, _) = Host.Engine.Days.MappedFields.Classify(configuration.Fields, t => providers.Provides(configuration.Settings.PosIntegrationService, t));
         var expected = new Expected([], [], []);

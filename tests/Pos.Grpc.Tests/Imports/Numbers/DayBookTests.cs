@@ -1,3 +1,4 @@
+using Pos.Grpc.Host.Domain;
 using Pos.Grpc.Host.Engine.Jobs;
 using Pos.Grpc.Host.Engine.Reading;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
@@ -17,7 +18,7 @@ public sealed class DayBookTests
     {
         Id = id, ClientId = 1, PosClientNumber = "1",
         Registers = terminals.Select((t, i) => new DepartmentRegisterEntity { DepartmentId = id, RegisterNumber = i + 1, PosRegisterId = t }).ToList(),
-    }, zone);
+    }, TimeZones.Find(zone));
 
     private static SalesPage Page(DateTimeOffset readThrough, params PosSale[] sales) =>
         new(sales, sales.Length, new Dictionary<string, int>(), readThrough, default);
