@@ -38,20 +38,47 @@ public sealed class DayBook
         get { lock (_lock) return _days.Values.Count(d => !d.Closed); }
     }
 
-    /// <summary>The UTC ranges the open days span, overlapping and touching windows merged: what must be read.</summary>
+    /// <summary>
+    /// Shorter than a day: the edge where departments in other zones start or end their day earlier. Read with its
+    /// neighbour (a few hours of another department's sales) rather than as a range of its own.
+    /// </summary>
+    private static readonly TimeSpan ShortestSeparateRange = TimeSpan.FromHours(20);
+
+    /// <summary>
+    /// The UTC ranges the open days span: what must be read, each range once (ranges never overlap, so no sale is
+    /// counted twice). Where the same departments have open days, touching and overlapping windows are one range;
+    /// where a whole day is another set of departments', a new range starts, so a night that reads yesterday for
+    /// every department and a changed trailing day for one of them asks the POS for that day of that department alone.
+    /// </summary>
     public IReadOnlyList<(DateTimeOffset From, DateTimeOffset Until)> Ranges()
     {
         lock (_lock)
         {
-            var ranges = new List<(DateTimeOffset From, DateTimeOffset Until)>();
-            foreach (var day in _days.Values.Where(d => !d.Closed).OrderBy(d => d.Start))
+            var open = _days.Values.Where(d => !d.Closed).ToList();
+            var boundaries = open.SelectMany(d => new[] { d.Start, d.End }).Distinct().Order().ToList();
+            var ranges = new List<(DateTimeOffset From, DateTimeOffset Until, HashSet<long> Departments)>();
+            for (var i = 0; i + 1 < boundaries.Count; i++)
             {
-                if (ranges.Count > 0 && day.Start <= ranges[^1].Until)
-                    ranges[^1] = (ranges[^1].From, day.End > ranges[^1].Until ? day.End : ranges[^1].Until);
-                else ranges.Add((day.Start, day.End));
+                var (from, until) = (boundaries[i], boundaries[i + 1]);
+                var departments = open.Where(d => d.Start <= from && d.End >= until).Select(d => d.Department.Id).ToHashSet();
+                if (departments.Count == 0) continue;
+                var joins = ranges.Count > 0 && ranges[^1].Until == from && (ranges[^1].Departments.SetEquals(departments)
+                    || ranges[^1].Until - ranges[^1].From < ShortestSeparateRange || until - from < ShortestSeparateRange);
+                if (joins)
+                {
+                    ranges[^1].Departments.UnionWith(departments);
+                    ranges[^1] = (ranges[^1].From, until, ranges[^1].Departments);
+                }
+                else ranges.Add((from, until, departments));
             }
-            return ranges;
+            return ranges.Select(r => (r.From, r.Until)).ToList();
         }
+    }
+
+    /// <summary>The departments whose days wait for <paramref name="cover"/>: what its read must ask the POS for.</summary>
+    public IReadOnlyList<ReadDepartment> DepartmentsOf(Cover cover)
+    {
+        lock (_lock) return cover.Days.Select(d => d.Department).Distinct().ToList();
     }
 
     /// <summary>Registers a read of [from, until): every open day it overlaps waits for it too.</summary>

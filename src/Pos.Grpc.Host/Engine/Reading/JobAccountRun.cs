@@ -96,7 +96,7 @@ public sealed class JobAccountRun(JobAccountWork work, PosAccount account, Engin
         if (readable.Count == 0) return;
 
         var book = new DayBook(router, readable, configuration.Settings.AmountsIncludeTax);
-        await ReadDaysAsync(provider, connection, router, book, fields);
+        await ReadDaysAsync(provider, connection, book, fields);
     }
 
     /// <summary>
@@ -175,9 +175,8 @@ public sealed class JobAccountRun(JobAccountWork work, PosAccount account, Engin
     /// every read of the run (the account cannot be read) and fails what is left; a transient one gives up its own
     /// range's days for a retry.
     /// </summary>
-    private async Task ReadDaysAsync(IPosProvider provider, PosConnection connection, SaleRouter router, DayBook book, IReadOnlyList<MappedField> fields)
+    private async Task ReadDaysAsync(IPosProvider provider, PosConnection connection, DayBook book, IReadOnlyList<MappedField> fields)
     {
-        var scope = router.Scope();
         var reads = new ParallelReads(() => Math.Max(1, provider.ParallelReads(account)));
         foreach (var range in book.Ranges()) reads.Enqueue(book.Open(range.From, range.Until), ReadCoverAsync);
         reads.Seal();
@@ -189,7 +188,7 @@ public sealed class JobAccountRun(JobAccountWork work, PosAccount account, Engin
             try
             {
                 var first = true;
-                var read = new SalesRead(connection, scope, cover.From, cover.Until, Priority);
+                var read = new SalesRead(connection, SaleRouter.ScopeOf(book.DepartmentsOf(cover)), cover.From, cover.Until, Priority);
                 await foreach (var page in provider.ReadSalesAsync(read, _stop.Token))
                 {
                     _counters.Add(page);

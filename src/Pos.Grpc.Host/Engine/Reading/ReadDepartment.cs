@@ -68,11 +68,14 @@ public sealed class SaleRouter(IReadOnlyList<ReadDepartment> departments)
         return (null, 0);
     }
 
+    /// <summary>The narrowest filter covering every department of the run (see <see cref="ScopeOf"/>).</summary>
+    public SalesScope Scope() => ScopeOf(departments);
+
     /// <summary>
-    /// The narrowest filter covering every department of the read: their registers when all of them list terminal
+    /// The narrowest filter covering <paramref name="departments"/>: their registers when all of them list terminal
     /// numbers (and their shops when all have one), else their shops when all have one, else the whole account.
     /// </summary>
-    public SalesScope Scope()
+    public static SalesScope ScopeOf(IReadOnlyCollection<ReadDepartment> departments)
     {
         var shops = departments.All(d => d.ShopId is not null) ? departments.Select(d => d.ShopId!).Distinct().Order().ToArray() : [];
         var registers = departments.All(d => d.TerminalNumbers.Count > 0)

@@ -55,6 +55,23 @@ public sealed class DayBookTests
     }
 
     [Fact]
+    public void AWholeDayOfOneDepartment_IsARangeOfItsOwn_ReadForThatDepartmentAlone()
+    {
+        // The night: yesterday (11 June) for both departments, and 10 June again for department 2 alone (a sale changed).
+        var first = Department(1, "Europe/Copenhagen", "1");
+        var second = Department(2, "Europe/Copenhagen", "2");
+        var book = new DayBook(new SaleRouter([first, second]),
+            [Pending(1, "2026-06-11"), Pending(2, "2026-06-11"), Pending(2, "2026-06-10")], amountsIncludeTax: false);
+
+        var ranges = book.Ranges();
+        Assert.Equal([(Utc("2026-06-09T22:00:00Z"), Utc("2026-06-10T22:00:00Z")), (Utc("2026-06-10T22:00:00Z"), Utc("2026-06-11T22:00:00Z"))], ranges);
+        var changedDay = book.Open(ranges[0].From, ranges[0].Until);
+        var yesterday = book.Open(ranges[1].From, ranges[1].Until);
+        Assert.Equal(["2"], SaleRouter.ScopeOf(book.DepartmentsOf(changedDay)).RegisterIds);
+        Assert.Equal(["1", "2"], SaleRouter.ScopeOf(book.DepartmentsOf(yesterday)).RegisterIds);
+    }
+
+    [Fact]
     public void ASplitInsideADay_TheDayWaitsForBothReads_AndCountsEachSaleOnce()
     {
         var department = Department(1, "UTC");
