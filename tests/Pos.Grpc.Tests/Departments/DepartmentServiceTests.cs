@@ -324,6 +324,69 @@ public sealed class DepartmentServiceTests(PosHostFixture host) : IClassFixture<
         await AssertClientUntouchedAsync(218);
     }
 
+    // ---- K-Series: no shops ----
+
+    private async Task ChooseKSeriesAsync(long clientId)
+    {
+        await EnableMultiCashRegistersAsync(clientId);
+        await host.Client<SettingsService.SettingsServiceClient>(PosHostFixture.Supervisor(clientId)).UpdateGeneralSettingsAsync(new UpdateGeneralSettingsRequest
+        {
+            Settings = new GeneralSettings { ClientId = clientId, PosIntegrationService = PosIntegrationService.LightspeedKSeries },
+            UpdateMask = FieldMask.FromString("pos_integration_service"),
+        });
+    }
+
+    [Fact]
+    public async Task CreateDepartment_KSeriesClientWithShopId_IsInvalidArgumentNamingPosShopId()
+    {
+        await ChooseKSeriesAsync(254);
+
+        var badRequest = await RpcAssert.InvalidArgumentAsync(() => AsService().CreateDepartmentAsync(new CreateDepartmentRequest
+        {
+            Department = NewDepartment(254, 25401, "45454565682155", shop: "1", terminals: "141948669132831"),
+        }), "department.pos_shop_id");
+
+        Assert.Contains("K-Series", Assert.Single(badRequest.FieldViolations).Description);
+        await AssertClientUntouchedAsync(254);
+        // Without the shop it is a K-Series department: the business location and its devices.
+        var created = await CreateAsync(NewDepartment(254, 25401, "45454565682155", terminals: "141948669132831,141948669132832"));
+        Assert.Equal(["141948669132831", "141948669132832"], created.PosTerminalNumbers);
+    }
+
+    [Fact]
+    public async Task UpdateDepartment_KSeriesClientSetsShopId_IsInvalidArgumentNamingPosShopId_AndChangesNothing()
+    {
+        await ChooseKSeriesAsync(255);
+        var created = await CreateAsync(NewDepartment(255, 25501, "45454565682155"));
+
+        await RpcAssert.InvalidArgumentAsync(() => AsSupervisor(255).UpdateDepartmentAsync(Update(25501, "pos_shop_id", d => d.PosShopId = "2")),
+            "department.pos_shop_id");
+
+        Assert.Equal(created, (await AsService().GetDepartmentAsync(new GetDepartmentRequest { DepartmentId = 25501 })).Department);
+        await using var db = host.NewDbContext();
+        Assert.Equal(["department.create"], await db.AuditEntries.Where(a => a.ClientId == 255 && a.Action.StartsWith("department.")).Select(a => a.Action).ToListAsync());
+    }
+
+    [Fact]
+    public async Task UpdateGeneralSettings_KSeriesWhileADepartmentHasAShop_FailsPrecondition_UntilTheShopIsCleared()
+    {
+        await EnableMultiCashRegistersAsync(256);
+        await CreateAsync(NewDepartment(256, 25601, "100", shop: "1"));
+        var settings = host.Client<SettingsService.SettingsServiceClient>(PosHostFixture.Supervisor(256));
+        var toKSeries = new UpdateGeneralSettingsRequest
+        {
+            Settings = new GeneralSettings { ClientId = 256, PosIntegrationService = PosIntegrationService.LightspeedKSeries },
+            UpdateMask = FieldMask.FromString("pos_integration_service"),
+        };
+
+        await RpcAssert.FailedPreconditionAsync(() => settings.UpdateGeneralSettingsAsync(toKSeries), "departments/25601/pos_shop_id");
+        Assert.Equal(PosIntegrationService.Unspecified, (await settings.GetGeneralSettingsAsync(new() { ClientId = 256 })).Settings.PosIntegrationService);
+
+        await AsSupervisor(256).UpdateDepartmentAsync(Update(25601, "pos_shop_id", _ => { }));
+        await settings.UpdateGeneralSettingsAsync(toKSeries);
+        Assert.Equal(PosIntegrationService.LightspeedKSeries, (await settings.GetGeneralSettingsAsync(new() { ClientId = 256 })).Settings.PosIntegrationService);
+    }
+
     // ---- POS scope overlap ----
 
     [Theory]

@@ -67,7 +67,7 @@ public sealed class DepartmentGrpcService(PosDbContext db, TimeProvider clock, C
         if (await db.Departments.AnyAsync(d => d.Id == source.DepartmentId, cancellationToken))
             throw new AlreadyExistsException("department", $"departments/{source.DepartmentId}",
                 $"Department {source.DepartmentId} exists already.");
-        await DepartmentRules.EnsureMultiCashRegistersAsync(db, source.ClientId, draft, cancellationToken);
+        await DepartmentRules.EnsureFitsSettingsAsync(db, source.ClientId, draft, cancellationToken);
         await DepartmentRules.EnsureNoScopeOverlapAsync(db, source.ClientId, source.DepartmentId, draft.Scope,
             AccessPolicy.VisibleDepartments(caller, source.ClientId), cancellationToken);
 
@@ -114,7 +114,7 @@ public sealed class DepartmentGrpcService(PosDbContext db, TimeProvider clock, C
         violations.ThrowIfAny();
 
         await using var transaction = await ClientConfigurationLock.BeginAsync(db, department.ClientId, cancellationToken);
-        await DepartmentRules.EnsureMultiCashRegistersAsync(db, department.ClientId, draft, cancellationToken);
+        await DepartmentRules.EnsureFitsSettingsAsync(db, department.ClientId, draft, cancellationToken);
         await DepartmentRules.EnsureNoScopeOverlapAsync(db, department.ClientId, department.Id, draft.Scope,
             AccessPolicy.VisibleDepartments(caller, department.ClientId), cancellationToken);
 

@@ -6,7 +6,9 @@ using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Locks;
+using Pos.Grpc.Host.Infrastructure.Providers;
 using Pos.Grpc.Host.Infrastructure.Validation;
+using Pos.Grpc.Providers;
 
 namespace Pos.Grpc.Host.Features.Departments;
 
@@ -84,14 +86,42 @@ public static class DepartmentRules
         }
     }
 
-    /// <summary>Terminal numbers split a department into several weekly-balance registers, which the client must have turned on.</summary>
-    internal static async Task EnsureMultiCashRegistersAsync(PosDbContext db, long clientId, DepartmentDraft draft, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the client's general settings say about a department's POS fields. Its POS must have shops for a shop id
+    /// (<see cref="HasShops"/>): INVALID_ARGUMENT naming department.pos_shop_id. Terminal numbers split a department into
+    /// several weekly-balance registers, which the client must have turned on: FAILED_PRECONDITION. Call inside
+    /// <see cref="ClientConfigurationLock"/>'s transaction, so the settings cannot change meanwhile.
+    /// </summary>
+    internal static async Task EnsureFitsSettingsAsync(PosDbContext db, long clientId, DepartmentDraft draft, CancellationToken cancellationToken)
     {
-        if (draft.TerminalNumbers.Count == 0) return;
+        if (draft.PosShopId is null && draft.TerminalNumbers.Count == 0) return;
         var settings = await db.GetOrDefaultAsync(clientId, cancellationToken);
-        if (!settings.MultiCashRegisters)
+        new Violations().AddIf(draft.PosShopId is not null && !HasShops(settings.PosIntegrationService), "department.pos_shop_id",
+            NoShopsRule).ThrowIfAny();
+        if (draft.TerminalNumbers.Count > 0 && !settings.MultiCashRegisters)
             throw new PreconditionFailedException("MULTI_CASH_REGISTERS_OFF", "SETTINGS", $"clients/{clientId}/settings/multi_cash_registers",
                 "POS terminal numbers need multi cash registers turned on in the client's general settings.");
+    }
+
+    private const string NoShopsRule = "must be empty: Lightspeed Restaurant (K-Series) has no shops; the POS client number (the business location id) "
+                                       + "and the terminal numbers (device ids) name a department's sales";
+
+    /// <summary>
+    /// Whether a client's POS integration service knows shops inside an account. Lightspeed Restaurant (K-Series) does not:
+    /// its POS client number is a business location, the whole place. A client without a service yet may set shops (R-Series, the first).
+    /// </summary>
+    public static bool HasShops(int storedService) => PosProviders.SystemOf(storedService) != PosSystem.LightspeedKSeries;
+
+    /// <summary>A client's POS integration service can become K-Series only when none of its departments has a shop id.</summary>
+    public static async Task EnsureNoShopIdsAsync(PosDbContext db, long clientId, CancellationToken cancellationToken)
+    {
+        var withShops = await db.Departments
+            .Where(d => d.ClientId == clientId && d.PosShopId != null)
+            .OrderBy(d => d.Id).Select(d => d.Id).Take(10).ToListAsync(cancellationToken);
+        if (withShops.Count > 0)
+            throw new PreconditionFailedException("SHOP_IDS_IN_USE", withShops.Select(id => new PreconditionViolation(
+                "DEPARTMENT", $"departments/{id}/pos_shop_id",
+                "Lightspeed Restaurant (K-Series) has no shops: clear the departments' POS shop ids first.")).ToArray());
     }
 
     /// <summary>

@@ -37,7 +37,7 @@ public sealed class SettingsGrpcService(PosDbContext db, TimeProvider clock, Cli
         var clientId = request.Settings.ClientId;
         AccessPolicy.EnsureClient(caller, clientId, Capability.EditSettings);
 
-        // The client's configuration lock: a department gaining terminal numbers cannot slip past the check below.
+        // The client's configuration lock: a department gaining terminal numbers or a shop id cannot slip past the checks below.
         await using var transaction = await ClientConfigurationLock.BeginAsync(db, clientId, context.CancellationToken);
         var settings = await db.GetOrDefaultAsync(clientId, context.CancellationToken);
         Etags.EnsureCurrent(request.Etag, settings.Version, $"clients/{clientId}/settings");
@@ -47,6 +47,8 @@ public sealed class SettingsGrpcService(PosDbContext db, TimeProvider clock, Cli
         GeneralSettingsRules.EnsureConsistent(settings);
         if (!settings.MultiCashRegisters)
             await DepartmentRules.EnsureNoTerminalNumbersAsync(db, clientId, context.CancellationToken);
+        if (!DepartmentRules.HasShops(settings.PosIntegrationService))
+            await DepartmentRules.EnsureNoShopIdsAsync(db, clientId, context.CancellationToken);
 
         var now = clock.GetStorableUtcNow();
         settings.Version++;
