@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Pos.Grpc.Providers.KSeries;
 using Pos.Grpc.Providers.RSeries;
 
 namespace Pos.Grpc.Host.Features.LightspeedAuth;
@@ -13,19 +14,38 @@ namespace Pos.Grpc.Host.Features.LightspeedAuth;
 /// so anyone can call it with any state: one this service did not issue, or that has expired, is refused by
 /// <see cref="IsGenuine"/> without a database read (a flood of forged callbacks used to run an UPDATE each). The
 /// database stays the authority on the rest: a genuine state is still single use and bound to its client and user.
-/// <para>The key is derived (HKDF) from the Lightspeed client secret, which every instance has, so a state issued by
-/// one instance is genuine on all of them. Rotating the secret voids the states in flight (they live 10 minutes).
-/// A public client without a secret gets a key anyone can derive: then the MAC only keeps out random noise, and
-/// forged states that pass it still end at the database lookup, within the callback's rate and concurrency limits.</para>
+/// <para>The key is derived (HKDF) from the client ids and secrets of every Lightspeed POS configured (R-Series and
+/// K-Series), which every instance has, so a state issued by one instance is genuine on all of them, and a host configured
+/// for either POS alone still has a key nobody outside can derive. Rotating a secret voids the states in flight (they live
+/// 10 minutes). Only a host with no secret at all (a public R-Series client and no K-Series) gets a key anyone can derive:
+/// then the MAC only keeps out random noise, and forged states that pass it still end at the database lookup, within the
+/// callback's rate and concurrency limits.</para>
 /// </summary>
-public sealed class OAuthStateSigner(IOptions<RSeriesOptions> options, TimeProvider clock)
+public sealed class OAuthStateSigner(IOptions<RSeriesOptions> rSeries, IOptions<KSeriesOptions> kSeries, TimeProvider clock)
 {
     private const byte Version = 1;
     private const int NonceLength = 16, MacLength = 16;
     private const int SignedLength = 1 + 8 + NonceLength;
 
-    private readonly byte[] _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(options.Value.ClientSecret), 32,
-        salt: Encoding.UTF8.GetBytes(options.Value.ClientId), info: "Pos.Grpc.OAuthState.v1"u8.ToArray());
+    private readonly byte[] _key = DeriveKey(rSeries.Value, kSeries.Value);
+
+    /// <summary>
+    /// HKDF over each POS's client id and secret, every one length-prefixed so that no two configurations give the same
+    /// input ("ab" + "c" is not "a" + "bc"). Any one secret an outsider does not know makes the key unknown to them.
+    /// </summary>
+    private static byte[] DeriveKey(RSeriesOptions rSeries, KSeriesOptions kSeries)
+    {
+        var material = new List<byte>();
+        foreach (var part in new[] { "r-series", rSeries.ClientId, rSeries.ClientSecret, "k-series", kSeries.ClientId, kSeries.ClientSecret })
+        {
+            var bytes = Encoding.UTF8.GetBytes(part);
+            var length = new byte[4];
+            BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length);
+            material.AddRange(length);
+            material.AddRange(bytes);
+        }
+        return HKDF.DeriveKey(HashAlgorithmName.SHA256, material.ToArray(), 32, salt: [], info: "Pos.Grpc.OAuthState.v2"u8.ToArray());
+    }
 
     public string Issue(DateTimeOffset expiresAt)
     {
