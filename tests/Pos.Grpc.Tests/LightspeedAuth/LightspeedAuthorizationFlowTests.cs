@@ -65,7 +65,8 @@ public sealed class LightspeedAuthorizationFlowTests(LightspeedSandboxFixture ho
         Assert.Equal("alice", connection.AuthorizedBy);
 
         await RpcAssert.FailsAsync(StatusCode.PermissionDenied, () => Auth(Supervisor(1001)).ActivateConnectionAsync(new() { ConnectionId = connection.ConnectionId }));
-        var active = (await Auth(IntegrationContact).ActivateConnectionAsync(new() { ConnectionId = connection.ConnectionId })).Connection;
+        // Every test of this class links the sandbox's Copenhagen account, to a client of its own.
+        var active = (await Auth(IntegrationContact).ActivateConnectionAsync(new() { ConnectionId = connection.ConnectionId, AllowSharedAccount = true })).Connection;
         Assert.Equal(ConnectionState.Active, active.State);
         Assert.Equal("ic-bob", active.ActivatedBy);
 
@@ -226,6 +227,6 @@ public sealed class LightspeedAuthorizationFlowTests(LightspeedSandboxFixture ho
         var begin = await Auth(Supervisor(clientId)).BeginAuthorizationAsync(new() { ClientId = clientId });
         var (code, state) = CodeAndState(await ConsentAsync(begin.AuthorizationUrl));
         var connection = (await Auth(Supervisor(clientId)).CompleteAuthorizationAsync(new() { Code = code, State = state })).Connection;
-        return (await Auth(IntegrationContact).ActivateConnectionAsync(new() { ConnectionId = connection.ConnectionId })).Connection;
+        return (await Auth(IntegrationContact).ActivateConnectionAsync(new() { ConnectionId = connection.ConnectionId, AllowSharedAccount = true })).Connection;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Pos.Grpc.Contracts.LightspeedAuth.V1;
 using Pos.Grpc.Host.Infrastructure.Audit;
 using Pos.Grpc.Host.Infrastructure.Auth;
+using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Validation;
 
@@ -37,7 +38,7 @@ public sealed class LightspeedAuthGrpcService(
         var state = await flow.FindUsableStateAsync(request.State, context.CancellationToken);
         // The state is bound to the client and the user who began: anyone else sees it as unknown.
         AccessPolicy.EnsureClientResource(caller, state.ClientId, Capability.AuthorizeLightspeed, "oauth_state", "state");
-        if (state.CreatedBy != caller.Subject) throw new Infrastructure.Errors.NotFoundException("oauth_state", "state");
+        if (state.CreatedBy != caller.Subject) throw new NotFoundException("oauth_state", "state");
         var connection = await flow.CompleteAsync(request.State, request.Code, context.CancellationToken);
         return new CompleteAuthorizationResponse { Connection = connection.ToProto() };
     }
@@ -61,6 +62,12 @@ public sealed class LightspeedAuthGrpcService(
         return response;
     }
 
+    /// <summary>
+    /// An account already ACTIVE for another client is refused unless the request says allow_shared_account: one
+    /// Lightspeed account imported into two clients is a mistake far more often than a plan (a client's state with a
+    /// code of another client's account gave it an AUTHORIZED connection to it). Either way the activation is audited
+    /// with the clients it is shared with. (Checked without a lock: two activations in the same instant could both pass.)
+    /// </summary>
     public override async Task<ActivateConnectionResponse> ActivateConnection(ActivateConnectionRequest request, ServerCallContext context)
     {
         var caller = context.GetCaller();
@@ -68,13 +75,20 @@ public sealed class LightspeedAuthGrpcService(
         if (connection.State == (int)ConnectionState.Active) return new ActivateConnectionResponse { Connection = connection.ToProto() };
         if (connection.State != (int)ConnectionState.Authorized)
             throw LightspeedConnections.WrongState(connection, "only an AUTHORIZED connection can be activated");
+        var elsewhere = await LightspeedConnections.ActiveForOtherClientsAsync(db, connection, context.CancellationToken);
+        if (elsewhere.Count > 0 && !request.AllowSharedAccount)
+            throw new PreconditionFailedException("ACCOUNT_ACTIVE_ELSEWHERE", elsewhere.Select(other => new PreconditionViolation("ACCOUNT_IN_USE",
+                $"connections/{other.Id}", $"Lightspeed account {connection.AccountId} is ACTIVE for client {other.ClientId}: its sales would be " +
+                "imported into both. Set allow_shared_account to activate it anyway.")).ToArray());
 
         var now = clock.GetStorableUtcNow();
         connection.State = (int)ConnectionState.Active;
         connection.ActivatedBy = caller.Subject;
         connection.ActivatedAt = now;
         connection.UpdatedAt = now;
-        AuditTrail.Record(db, caller, connection.ClientId, null, "connection.activate", LightspeedConnections.ResourceType, connection.Id.ToString(), null, now);
+        AuditTrail.Record(db, caller, connection.ClientId, null, "connection.activate", LightspeedConnections.ResourceType, connection.Id.ToString(),
+            elsewhere.Count == 0 ? null : new { account_id = connection.AccountId, shared_with_clients = elsewhere.Select(o => o.ClientId).ToArray(), allow_shared_account = true },
+            now);
         await db.SaveChangesAsync(context.CancellationToken);
         return new ActivateConnectionResponse { Connection = connection.ToProto() };
     }

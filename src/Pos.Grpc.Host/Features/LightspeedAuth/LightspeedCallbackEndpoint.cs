@@ -3,6 +3,7 @@ using System.Net;
 using Grpc.Core;
 using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Host.Infrastructure.Errors;
+using Pos.Grpc.Host.Infrastructure.Persistence;
 
 namespace Pos.Grpc.Host.Features.LightspeedAuth;
 
@@ -20,7 +21,7 @@ public static class LightspeedCallbackEndpoint
 
     public static void MapLightspeedCallback(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet(Path, async (HttpContext http, string? code, string? state, string? error, LightspeedCallbackLimits limits,
-            OAuthStateSigner states, LightspeedAuthorizationFlow flow, RefusalLog refusals, CancellationToken cancellationToken) =>
+            OAuthStateSigner states, LightspeedAuthorizationFlow flow, PosDbContext db, RefusalLog refusals, CancellationToken cancellationToken) =>
         {
             var address = CallerKeys.AddressOf(http);
             if (!limits.TryAdmit(address, out var retryAfter))
@@ -49,8 +50,10 @@ public static class LightspeedCallbackEndpoint
             try
             {
                 var connection = await flow.CompleteAsync(state, code, cancellationToken);
+                var shared = await LightspeedConnections.ActiveForOtherClientsAsync(db, connection, cancellationToken);
                 return Page(HttpStatusCode.OK, "Lightspeed is connected",
-                    $"{Covered(connection)} is authorised for SameSystem client {connection.ClientId}. " +
+                    $"{Covered(connection)} is now linked to SameSystem client {connection.ClientId}. " +
+                    (shared.Count == 0 ? "" : "This Lightspeed account already imports into another SameSystem client: if that is not meant, tell SameSystem. ") +
                     "SameSystem's integration contact will now activate the import; you can close this page.");
             }
             catch (PosException ex)

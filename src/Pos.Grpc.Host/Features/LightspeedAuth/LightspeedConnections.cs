@@ -27,6 +27,13 @@ public static class LightspeedConnections
         db.LightspeedConnections.AsNoTracking()
             .SingleOrDefaultAsync(c => c.ClientId == clientId && c.AccountId == accountId && c.State == (int)ConnectionState.Active, cancellationToken);
 
+    /// <summary>ACTIVE connections of other clients to the same Lightspeed account: one account imported into several clients.</summary>
+    public static Task<List<LightspeedConnectionEntity>> ActiveForOtherClientsAsync(PosDbContext db, LightspeedConnectionEntity connection, CancellationToken cancellationToken) =>
+        db.LightspeedConnections.AsNoTracking()
+            .Where(c => c.Provider == connection.Provider && c.AccountId == connection.AccountId && c.ClientId != connection.ClientId
+                && c.State == (int)ConnectionState.Active)
+            .OrderBy(c => c.ClientId).ToListAsync(cancellationToken);
+
     public static PreconditionFailedException WrongState(LightspeedConnectionEntity connection, string wanted) =>
         new("CONNECTION_STATE", "CONNECTION_STATE", $"connections/{connection.Id}",
             $"The connection is {(ConnectionState)connection.State}; {wanted}.");

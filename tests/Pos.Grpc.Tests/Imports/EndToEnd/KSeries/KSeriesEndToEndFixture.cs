@@ -218,8 +218,9 @@ public sealed class KSeriesClient(KSeriesEndToEndFixture host, long clientId)
         var connection = Assert.Single((await auth.ListConnectionsAsync(new() { ClientId = ClientId })).Connections,
             c => c.Accounts.Any(a => a.AccountId == blId.ToString()));
         Assert.Equal((ConnectionState.Authorized, LightspeedProvider.KSeries), (connection.State, connection.Provider));
+        // The simulator's one business serves the clients of every test: sharing it is allowed (and audited) here.
         var active = (await host.Client<LightspeedAuthService.LightspeedAuthServiceClient>(host.TokenFor(PosRoles.IntegrationContact, subject: "ic-kseries"))
-            .ActivateConnectionAsync(new() { ConnectionId = connection.ConnectionId })).Connection;
+            .ActivateConnectionAsync(new() { ConnectionId = connection.ConnectionId, AllowSharedAccount = true })).Connection;
         Assert.Equal(ConnectionState.Active, active.State);
         return active;
     }
