@@ -6,8 +6,8 @@ using Pos.Grpc.Tests.Infrastructure;
 namespace Pos.Grpc.Tests.Security;
 
 /// <summary>
-/// The configuration of a host process with production's log levels: a caller may make 100 calls (and one more a
-/// minute), refusals are summarised every second.
+/// The configuration of a host process with production's log levels: a caller may make 100 calls (and one more an
+/// hour), refusals are summarised every second.
 /// </summary>
 public sealed class LogFloodFixture : PosHostFixture
 {
@@ -18,7 +18,7 @@ public sealed class LogFloodFixture : PosHostFixture
         var settings = base.HostSettings();
         settings[RateLimitBurst] = Burst.ToString();
         settings[RateLimitPermitsPerPeriod] = "1";
-        settings["RateLimit:Period"] = "00:01:00";
+        settings["RateLimit:Period"] = "01:00:00";
         settings["Refusals:LogInterval"] = "00:00:01";
         settings["Imports:Workers:Slots"] = "0";
         // appsettings.json's levels, as in production.

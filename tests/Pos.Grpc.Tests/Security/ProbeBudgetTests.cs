@@ -69,7 +69,7 @@ public sealed class TrustedProxyFixture : PosHostFixture
         var settings = base.HostSettings();
         settings[RateLimitPermitsPerPeriod] = "1";
         settings[RateLimitBurst] = SmallRateLimitFixture.Burst.ToString();
-        settings["RateLimit:Period"] = "00:01:00";
+        settings["RateLimit:Period"] = "01:00:00";
         settings["Network:TrustedProxies:0"] = "127.0.0.1";
         return settings;
     }
