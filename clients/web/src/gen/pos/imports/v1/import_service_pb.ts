@@ -564,7 +564,7 @@ export const CancelImportJobRequestSchema: GenMessage<CancelImportJobRequest> = 
  */
 export type CancelImportJobResponse = Message<"pos.imports.v1.CancelImportJobResponse"> & {
   /**
-   * The job (CANCELLED, or still RUNNING until the current unit ends).
+   * The job, CANCELLED.
    *
    * @generated from field: pos.imports.v1.ImportJob job = 1;
    */
@@ -810,10 +810,10 @@ export const ImportService: GenService<{
     output: typeof ListImportJobsResponseSchema;
   },
   /**
-   * CancelImportJob stops a job at the next department-day; what was written stays.
-   * A QUEUED job is CANCELLED at once; a RUNNING one after the department-day in
-   * progress. Cancelling a CANCELLED job returns it unchanged; a SUCCEEDED or
-   * FAILED job answers FAILED_PRECONDITION.
+   * CancelImportJob stops a QUEUED or RUNNING job at once: the answer is CANCELLED,
+   * its pending department-days stay unwritten, what was written stays (a day is
+   * written whole or not at all). Cancelling a CANCELLED job returns it unchanged;
+   * a SUCCEEDED or FAILED job answers FAILED_PRECONDITION.
    *
    * @generated from rpc pos.imports.v1.ImportService.CancelImportJob
    */
