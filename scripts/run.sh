@@ -17,6 +17,7 @@ host_dll="src/Pos.Grpc.Host/bin/Release/net10.0/Pos.Grpc.Host.dll"
 sim_dll="src/Pos.Grpc.LightspeedSimulator/bin/Release/net10.0/Pos.Grpc.LightspeedSimulator.dll"
 grpc_port="${POS_Ports__GrpcPort:-5080}"
 web_port="${POS_Ports__GrpcWebPort:-5081}"
+ops_port="${POS_Ports__OperationsPort:-5082}"
 sim_port="${POS_SANDBOX_PORT:-5090}"
 pg_dir="$data_dir/postgres"
 pg_port="${POS_LOCAL_PG_PORT:-55432}"
@@ -88,6 +89,7 @@ check_port() { # port, setting
 }
 check_port "$grpc_port" POS_Ports__GrpcPort
 check_port "$web_port" POS_Ports__GrpcWebPort
+check_port "$ops_port" POS_Ports__OperationsPort
 [ -n "$sandbox" ] && check_port "$sim_port" POS_SANDBOX_PORT
 if [ -n "$local_pg" ] && ! pg_running; then check_port "$pg_port" POS_LOCAL_PG_PORT; fi
 [ -z "$busy" ] || { trap - EXIT; exit 1; }
@@ -172,7 +174,7 @@ started=$SECONDS
 echo "Starting the host (its log follows)..."
 dotnet "$host_dll" &
 host_pid=$!
-if ! wait_until_listening "$host_pid" "$grpc_port" "$web_port"; then echo "The host did not start; its log is above."; exit 1; fi
+if ! wait_until_listening "$host_pid" "$grpc_port" "$web_port" "$ops_port"; then echo "The host did not start; its log is above."; exit 1; fi
 stopped_with="the host"
 if [ -n "$sandbox" ] && [ -n "$started_pg" ]; then stopped_with+=", the Lightspeed sandbox and PostgreSQL"
 elif [ -n "$sandbox" ]; then stopped_with+=" and the Lightspeed sandbox"
@@ -182,6 +184,7 @@ cat <<TXT
 Pos.Grpc is running (started in $((SECONDS - started)) s):
   native gRPC (HTTP/2):  127.0.0.1:$grpc_port   e.g. grpcurl -plaintext 127.0.0.1:$grpc_port list
   gRPC-Web (HTTP/1.1):   http://127.0.0.1:$web_port
+  operations (HTTP/1.1): http://127.0.0.1:$ops_port/metrics, /healthz/live, /healthz/ready
   a development token:   dotnet $host_dll token --role supervisor --client 1
 Ctrl+C (or kill $$) stops $stopped_with; the data stays in $data_dir.
 TXT

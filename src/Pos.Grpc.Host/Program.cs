@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Pos.Grpc.Host;
 using Pos.Grpc.Host.Cli;
 
@@ -10,5 +11,11 @@ try
 catch (PosConfigurationException e)
 {
     await Console.Error.WriteLineAsync($"Pos.Grpc.Host: {e.Message}");
+    return 1;
+}
+catch (OptionsValidationException e)
+{
+    // A section validated at start-up (ValidatedOptions): every problem, each naming its setting, on one line.
+    await Console.Error.WriteLineAsync($"Pos.Grpc.Host: {string.Join("; ", e.Failures)}");
     return 1;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pos.Grpc.Providers;
 
@@ -24,9 +25,9 @@ public sealed class RSeriesApiClient
 
     public RSeriesApiClient(
         IHttpClientFactory httpClientFactory, RSeriesTokenManager tokens, RSeriesPacerRegistry pacers,
-        IOptions<RSeriesOptions> options)
+        IOptions<RSeriesOptions> options, RSeriesMetrics? metrics = null, ILogger<RSeriesApiClient>? logger = null)
     {
-        _runner = new RSeriesRequestRunner(httpClientFactory, pacers, options);
+        _runner = new RSeriesRequestRunner(httpClientFactory, pacers, options, metrics?.Requests, logger);
         _tokens = tokens;
         _pacers = pacers;
         _options = options;

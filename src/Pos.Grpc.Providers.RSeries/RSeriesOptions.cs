@@ -71,4 +71,23 @@ public sealed class RSeriesOptions
 
     /// <summary>Page size for list reads (Lightspeed's maximum is 100).</summary>
     public int PageSize { get; set; } = 100;
+
+    /// <summary>What is wrong with these settings, each naming its key; nothing when they can work.</summary>
+    public IEnumerable<string> Problems()
+    {
+        foreach (var (name, url) in new[] { (nameof(AuthBaseUrl), AuthBaseUrl), (nameof(ApiBaseUrl), ApiBaseUrl) })
+            if (!(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+                yield return $"{name} '{url}' must be an absolute http(s) URL such as https://api.lightspeedapp.com";
+        if (!string.IsNullOrEmpty(RedirectUri) && !Uri.TryCreate(RedirectUri, UriKind.Absolute, out _))
+            yield return $"RedirectUri '{RedirectUri}' must be an absolute URL (the host's /oauth/lightspeed/callback)";
+        if (!string.IsNullOrEmpty(ClientSecret) && string.IsNullOrWhiteSpace(ClientId)) yield return "ClientId must be set with ClientSecret";
+        if (RequestTimeout <= TimeSpan.Zero) yield return "RequestTimeout must be positive";
+        if (MaxTransientRetries < 0 || MaxRateLimitRetries < 0) yield return "MaxTransientRetries and MaxRateLimitRetries must not be negative";
+        if (InitialBackoff <= TimeSpan.Zero || MaxBackoff < InitialBackoff) yield return "InitialBackoff must be positive and at most MaxBackoff";
+        if (MaxRetryAfter <= TimeSpan.Zero) yield return "MaxRetryAfter must be positive";
+        if (RefreshBeforeExpiry < TimeSpan.Zero || TokenCacheLifetime < TimeSpan.Zero) yield return "RefreshBeforeExpiry and TokenCacheLifetime must not be negative";
+        if (PacingHeadroom < 0 || InitialBucketSize <= PacingHeadroom || InitialDripRate <= 0 || InitialBurstLimit < 1)
+            yield return "PacingHeadroom, InitialBucketSize, InitialDripRate and InitialBurstLimit must describe a bucket with room (size above headroom, positive rates)";
+        if (PageSize is < 1 or > 100) yield return $"PageSize {PageSize} must be 1-100 (Lightspeed's maximum is 100)";
+    }
 }

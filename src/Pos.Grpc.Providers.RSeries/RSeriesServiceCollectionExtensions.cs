@@ -34,6 +34,8 @@ public static class RSeriesServiceCollectionExtensions
         services.AddHttpClient(RSeriesApiClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.TryAddSingleton<IRSeriesRefreshLock, ProcessLocalRefreshLock>();
         services.TryAddSingleton<RSeriesPacerRegistry>();
+        services.AddMetrics();
+        services.TryAddSingleton<RSeriesMetrics>();
         services.TryAddSingleton<RSeriesOAuthClient>();
         services.TryAddSingleton<RSeriesTokenManager>();
         services.TryAddSingleton<RSeriesApiClient>();

@@ -10,8 +10,7 @@ public static class AuthenticationExtensions
     public static WebApplicationBuilder AddPosAuthentication(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        if (options.Authority is null && options.GetSigningKey() is null)
-            throw new InvalidOperationException("Configure Auth:Authority (production) or Auth:SigningKey (development).");
+        PosConfigurationException.ThrowIfAny(AuthOptions.Section, options.Problems());
 
         builder.Services.AddSingleton(options);
         var tokenHandler = new CachingTokenHandler(TimeProvider.System);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 
@@ -21,9 +20,10 @@ public static class DataProtectionExtensions
         var keyRing = KeyRingOptions(builder.Configuration);
         if (keyRing.Certificate is { } current)
         {
-            dataProtection.ProtectKeysWithCertificate(Load(current));
+            dataProtection.ProtectKeysWithCertificate(current.Load($"{Section}:Certificate"));
             if (keyRing.PreviousCertificates.Count > 0)
-                dataProtection.UnprotectKeysWithAnyCertificate(keyRing.PreviousCertificates.Select(Load).ToArray());
+                dataProtection.UnprotectKeysWithAnyCertificate(
+                    keyRing.PreviousCertificates.Select((file, i) => file.Load($"{Section}:PreviousCertificates:{i}")).ToArray());
         }
         return builder;
     }
@@ -41,18 +41,9 @@ public static class DataProtectionExtensions
     private static KeyRing KeyRingOptions(IConfiguration configuration) =>
         configuration.GetSection(Section).Get<KeyRing>() ?? new KeyRing();
 
-    private static X509Certificate2 Load(CertificateFile file) =>
-        X509CertificateLoader.LoadPkcs12FromFile(file.Path, file.Password);
-
     private sealed class KeyRing
     {
         public CertificateFile? Certificate { get; set; }
         public List<CertificateFile> PreviousCertificates { get; set; } = [];
-    }
-
-    private sealed class CertificateFile
-    {
-        public string Path { get; set; } = "";
-        public string? Password { get; set; }
     }
 }

@@ -1,5 +1,4 @@
 using Coravel;
-using Microsoft.Extensions.Options;
 using Pos.Grpc.Host.Domain;
 using Pos.Grpc.Host.Engine;
 using Pos.Grpc.Host.Engine.Days;
@@ -21,10 +20,12 @@ public static class EngineExtensions
     public static WebApplicationBuilder AddPosEngine(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        AddValidatedOptions<EngineOptions>(services, EngineOptions.Section, o => o.Problems());
-        AddValidatedOptions<NightlyOptions>(services, NightlyOptions.Section, o => o.Problems());
-        AddValidatedOptions<ImportWatchOptions>(services, ImportWatchOptions.Section, o => o.Problems());
+        services.AddValidatedOptions<EngineOptions>(EngineOptions.Section, o => o.Problems());
+        services.AddValidatedOptions<NightlyOptions>(NightlyOptions.Section, o => o.Problems());
+        services.AddValidatedOptions<ImportWatchOptions>(ImportWatchOptions.Section, o => o.Problems());
 
+        services.AddSingleton(sp => new EngineMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            () => sp.GetRequiredService<LaneScheduler>().RunningLanes.Count));
         services.AddSingleton<ImportJobStore>();
         services.AddSingleton<DayValuesWriter>();
         // One LISTEN connection per instance, shared by every watcher, lane and the lane scheduler through the hub.
@@ -65,22 +66,4 @@ public static class EngineExtensions
     }
 
     private static bool IsSchedulerEnabled(IConfiguration configuration) => configuration.GetValue(SchedulerEnabledKey, true);
-
-    private static void AddValidatedOptions<TOptions>(IServiceCollection services, string section, Func<TOptions, IEnumerable<string>> problems)
-        where TOptions : class
-    {
-        services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TOptions>>(new ProblemsValidator<TOptions>(section, problems));
-    }
-
-    /// <summary>Fails start-up naming every bad value of the section.</summary>
-    private sealed class ProblemsValidator<TOptions>(string section, Func<TOptions, IEnumerable<string>> problems) : IValidateOptions<TOptions>
-        where TOptions : class
-    {
-        public ValidateOptionsResult Validate(string? name, TOptions options)
-        {
-            var found = problems(options).Select(p => $"{section}: {p}").ToList();
-            return found.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(found);
-        }
-    }
 }

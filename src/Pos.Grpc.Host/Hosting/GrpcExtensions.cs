@@ -7,7 +7,6 @@ using Pos.Grpc.Host.Features.LightspeedAuth;
 using Pos.Grpc.Host.Features.Settings;
 using Pos.Grpc.Host.Features.WeeklyBalance;
 using Pos.Grpc.Host.Infrastructure.Errors;
-using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.RateLimiting;
 
 namespace Pos.Grpc.Host;
@@ -38,9 +37,7 @@ public static class GrpcExtensions
             grpc.EnableDetailedErrors = false;
         });
         builder.Services.AddGrpcReflection();
-        // A singleton: the check keeps PostgreSQL's last answer for a second (see DatabaseHealthCheck).
-        builder.Services.AddSingleton<DatabaseHealthCheck>();
-        builder.Services.AddGrpcHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.AddPosProbes();
         // TryAdd: a test host registers its own fixed clock first, and it must win.
         builder.Services.TryAddSingleton(TimeProvider.System);
 

@@ -9,6 +9,7 @@ public static class PosHost
         configure?.Invoke(builder);
 
         builder.AddPosKestrel()
+            .AddPosTelemetry()
             .AddPosForwardedHeaders()
             .AddPosPersistence()
             .AddPosAuthentication()
@@ -19,7 +20,10 @@ public static class PosHost
             .AddPosFeatures();
 
         var app = builder.Build();
+        // Every validated section now, before anything starts (or logs a failed start): a bad setting is one message.
+        app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
         app.WarnWhenKeyRingUnprotected();
+        app.UsePosOperationsPort();
         app.UsePosForwardedHeaders();
         app.MapPosGrpc();
         app.MapPosProviders();

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 using Pos.Grpc.Providers;
+using Pos.Grpc.Providers.Telemetry;
 
 namespace Pos.Grpc.Providers.RSeries;
 
@@ -17,7 +19,8 @@ internal sealed record TokenSource(
 /// URL; 401 → one refresh and one replay; 400/403/404 → typed error at once).
 /// </summary>
 internal sealed class RSeriesRequestRunner(
-    IHttpClientFactory httpClientFactory, RSeriesPacerRegistry pacers, IOptions<RSeriesOptions> options)
+    IHttpClientFactory httpClientFactory, RSeriesPacerRegistry pacers, IOptions<RSeriesOptions> options,
+    ProviderRequestMetrics? metrics, ILogger? logger)
 {
     private readonly SemaphoreSlim _bodies = new(ConcurrentBodies);
 
@@ -45,6 +48,7 @@ internal sealed class RSeriesRequestRunner(
             var reservation = await pacer.WaitTurnAsync(cost, priority, ct);
             stats.AddWait(reservation.Waited);
             stats.AddRequest();
+            metrics?.Waited(reservation.Waited);
             var answered = false;
             try
             {
@@ -57,6 +61,12 @@ internal sealed class RSeriesRequestRunner(
                     .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
                 answered = true;
                 pacer.OnResponse(response.Headers, reservation);
+                metrics?.Answered(response.StatusCode);
+                if (metrics is not null)
+                {
+                    var (level, size, _) = pacer.Snapshot();
+                    metrics.BucketLevel(level, size);
+                }
 
                 if (response.IsSuccessStatusCode)
                 {
@@ -76,6 +86,8 @@ internal sealed class RSeriesRequestRunner(
                 }
 
                 var error = await ErrorBody.ReadAsync(response, timeout.Token);
+                // The one line of a failed request (HttpClient's own per-request lines are filtered out by the host).
+                logger?.LogWarning("Lightspeed GET {Path} answered {Status}: {Message}", PathOf(url), (int)response.StatusCode, error.Message);
                 switch (response.StatusCode)
                 {
                     case HttpStatusCode.Unauthorized when !replayed && tokens.RefreshAfterUnauthorized is not null:
@@ -116,7 +128,12 @@ internal sealed class RSeriesRequestRunner(
             }
             catch (Exception e) when (Backoff.IsTransient(e, ct))
             {
-                if (!answered) pacer.OnNoResponse(reservation);
+                if (!answered)
+                {
+                    pacer.OnNoResponse(reservation);
+                    metrics?.Cut();
+                }
+                logger?.LogWarning("Lightspeed GET {Path} failed: {Failure}", PathOf(url), Describe(e));
                 if (++transientFailures > Options.MaxTransientRetries)
                     throw new RSeriesApiException(
                         $"Lightspeed request failed {transientFailures} times; last: {Describe(e)}", null, null, url, e);
@@ -142,6 +159,8 @@ internal sealed class RSeriesRequestRunner(
         return retryAfter < TimeSpan.Zero ? TimeSpan.Zero
             : retryAfter > Options.MaxRetryAfter ? Options.MaxRetryAfter : retryAfter;
     }
+
+    private static string PathOf(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.AbsolutePath : url;
 
     private static string Describe(Exception e) => e switch
     {

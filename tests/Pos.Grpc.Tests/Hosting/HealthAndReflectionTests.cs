@@ -73,6 +73,17 @@ public sealed class UnreachableDatabaseTests(UnreachableDatabaseHostFixture host
     }
 
     [Fact]
+    public async Task Probes_DatabaseUnreachable_AliveButNotReady()
+    {
+        var health = new Health.HealthClient(host.Channel(null));
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest { Service = "readiness" })).Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest { Service = "liveness" })).Status);
+        using var http = new HttpClient();
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, (await http.GetAsync($"http://127.0.0.1:{host.OperationsPort}/healthz/ready")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{host.OperationsPort}/healthz/live")).StatusCode);
+    }
+
+    [Fact]
     public async Task Rpc_DatabaseUnreachable_IsUnavailableNotInternal()
     {
         var settings = host.Client<Pos.Grpc.Contracts.Settings.V1.SettingsService.SettingsServiceClient>(PosHostFixture.Supervisor(1));

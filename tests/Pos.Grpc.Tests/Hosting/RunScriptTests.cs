@@ -18,6 +18,7 @@ public sealed class RunScriptTests : IDisposable
     {
         ["POS_Ports__GrpcPort"] = PostgresServer.FreeTcpPort(),
         ["POS_Ports__GrpcWebPort"] = PostgresServer.FreeTcpPort(),
+        ["POS_Ports__OperationsPort"] = PostgresServer.FreeTcpPort(),
         ["POS_SANDBOX_PORT"] = PostgresServer.FreeTcpPort(),
         ["POS_LOCAL_PG_PORT"] = PostgresServer.FreeTcpPort(),
     };
@@ -135,6 +136,7 @@ public sealed class RunScriptTests : IDisposable
     [Theory]
     [InlineData("POS_Ports__GrpcPort")]
     [InlineData("POS_Ports__GrpcWebPort")]
+    [InlineData("POS_Ports__OperationsPort")]
     [InlineData("POS_SANDBOX_PORT")]
     [InlineData("POS_LOCAL_PG_PORT")]
     public async Task BusyPort_IsOneLineNamingTheSettingThatMovesIt(string setting)

@@ -10,7 +10,7 @@ public sealed class TokenCommandTests(PosHostFixture host) : IClassFixture<PosHo
     private static async Task<(int ExitCode, string Output, string Error)> RunHostCommandAsync(params string[] arguments) =>
         await RunHostCommandAsync(new Dictionary<string, string>(), arguments);
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunHostCommandAsync(Dictionary<string, string> environment, params string[] arguments)
+    internal static async Task<(int ExitCode, string Output, string Error)> RunHostCommandAsync(Dictionary<string, string> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Pos.Grpc.Host"))
         {
@@ -91,7 +91,7 @@ public sealed class TokenCommandTests(PosHostFixture host) : IClassFixture<PosHo
     [Fact]
     public async Task Serve_WithoutConnectionString_SaysWhichSettingInOneLine()
     {
-        var (exitCode, output, error) = await RunHostCommandAsync(new Dictionary<string, string> { ["POS_Ports__GrpcPort"] = "0", ["POS_Ports__GrpcWebPort"] = "0" });
+        var (exitCode, output, error) = await RunHostCommandAsync(new Dictionary<string, string> { ["POS_Ports__GrpcPort"] = "0", ["POS_Ports__GrpcWebPort"] = "0", ["POS_Ports__OperationsPort"] = "0" });
         Assert.Equal(1, exitCode);
         Assert.Equal("Pos.Grpc.Host: ConnectionStrings:Pos is not configured (POS_ConnectionStrings__Pos); scripts/run.sh starts a local PostgreSQL and sets it.",
             error.Trim());

@@ -19,8 +19,9 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly StringBuilder _logs = new();
     private readonly List<GrpcChannel> _channels = [];
 
-    private HostProcess(string name, IReadOnlyDictionary<string, string?> settings, Process process, int grpcPort, int grpcWebPort)
+    private HostProcess(string name, IReadOnlyDictionary<string, string?> settings, Process process, int grpcPort, int grpcWebPort, int operationsPort)
     {
+        OperationsPort = operationsPort;
         Name = name;
         Settings = settings;
         _process = process;
@@ -36,6 +37,8 @@ public sealed class HostProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
     public int GrpcPort { get; }
     public int GrpcWebPort { get; }
+    /// <summary>Prometheus' /metrics and the HTTP probes.</summary>
+    public int OperationsPort { get; }
     public bool HasExited => _process.HasExited;
 
     /// <summary>Everything the process wrote to stdout and stderr so far, one log line per line.</summary>
@@ -46,7 +49,7 @@ public sealed class HostProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts the host with <paramref name="settings"/> (configuration keys such as "Imports:Engine:Slots", turned into
-    /// POS_Imports__Workers__Slots) on two free ports, and returns once its health check answers SERVING. A port found
+    /// POS_Imports__Workers__Slots) on three free ports, and returns once its health check answers SERVING. A port found
     /// free can be taken before the host binds it, so a start that dies early is retried on other ports.
     /// <paramref name="environment"/> adds raw environment variables (e.g. DOTNET_ ones for a profiler).
     /// </summary>
@@ -55,7 +58,8 @@ public sealed class HostProcess : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var host = Launch(name, settings, environment ?? new Dictionary<string, string>(), PostgresServer.FreeTcpPort(), PostgresServer.FreeTcpPort());
+            var host = Launch(name, settings, environment ?? new Dictionary<string, string>(), PostgresServer.FreeTcpPort(), PostgresServer.FreeTcpPort(),
+                PostgresServer.FreeTcpPort());
             try
             {
                 await host.WaitUntilServingAsync();
@@ -74,7 +78,7 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     private static HostProcess Launch(string name, IReadOnlyDictionary<string, string?> settings, IReadOnlyDictionary<string, string> environment,
-        int grpcPort, int grpcWebPort)
+        int grpcPort, int grpcWebPort, int operationsPort)
     {
         var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "Pos.Grpc.Host"))
         {
@@ -96,9 +100,10 @@ public sealed class HostProcess : IAsyncDisposable
         info.Environment["POS_Ports__BindAddress"] = "127.0.0.1";
         info.Environment["POS_Ports__GrpcPort"] = grpcPort.ToString();
         info.Environment["POS_Ports__GrpcWebPort"] = grpcWebPort.ToString();
+        info.Environment["POS_Ports__OperationsPort"] = operationsPort.ToString();
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var host = new HostProcess(name, settings, process, grpcPort, grpcWebPort);
+        var host = new HostProcess(name, settings, process, grpcPort, grpcWebPort, operationsPort);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         process.Start();

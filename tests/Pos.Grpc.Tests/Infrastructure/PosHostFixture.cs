@@ -43,6 +43,7 @@ public class PosHostFixture : IAsyncLifetime
     /// <summary>The ports the host bound (it asks for any free port, so parallel fixtures never collide).</summary>
     public int GrpcPort => Services.GetRequiredService<BoundPorts>().GrpcPort;
     public int GrpcWebPort => Services.GetRequiredService<BoundPorts>().GrpcWebPort;
+    public int OperationsPort => Services.GetRequiredService<BoundPorts>().OperationsPort;
     public PostgresServer Postgres { get; private set; } = null!;
     public IServiceProvider Services => _app!.Services;
 
@@ -106,6 +107,7 @@ public class PosHostFixture : IAsyncLifetime
         ["Ports:BindAddress"] = "127.0.0.1",
         ["Ports:GrpcPort"] = "0",
         ["Ports:GrpcWebPort"] = "0",
+        ["Ports:OperationsPort"] = "0",
         ["Auth:Issuer"] = Auth.Issuer,
         ["Auth:Audience"] = Auth.Audience,
         ["Auth:SigningKey"] = Auth.SigningKey,

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,7 @@ public sealed class ImportJobStore(
     IServiceScopeFactory scopes,
     DayValuesWriter writer,
     TimeProvider clock,
+    EngineMetrics metrics,
     IOptions<EngineOptions> options)
 {
     private EngineOptions Options => options.Value;
@@ -55,6 +57,8 @@ public sealed class ImportJobStore(
             ScheduledFor = spec.ScheduledFor,
             RetryUntil = spec.RetryUntil,
             CreatedBy = spec.CreatedBy,
+            // The trace of the call (or the night) that made the job: the lanes' spans link to it.
+            TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } creator ? creator.Id : null,
             CreatedAt = now,
             UpdatedAt = now,
             DepartmentDaysTotal = spec.Units.Count,
@@ -194,7 +198,7 @@ public sealed class ImportJobStore(
         {
             await using var jobs = new NpgsqlCommand("""
                 SELECT j.id, j.client_id, j.trigger, j.overwrite_approved, j.created_by, j.created_at, j.retry_until, j.scheduled_for,
-                       ja.probe_state, ja.probe_attempts, ja.probe_not_before
+                       ja.probe_state, ja.probe_attempts, ja.probe_not_before, j.trace_parent
                 FROM import_job_accounts ja JOIN import_jobs j ON j.id = ja.job_id
                 WHERE ja.account_key = @key AND j.state IN (@queued, @running)
                 ORDER BY CASE WHEN j.trigger = @scheduled THEN 0 ELSE 1 END, j.created_at
@@ -211,7 +215,8 @@ public sealed class ImportJobStore(
                     var job = new LaneJob(
                         reader.GetGuid(0), reader.GetInt64(1), (ImportTrigger)reader.GetInt32(2), reader.GetBoolean(3), reader.GetString(4),
                         reader.GetFieldValue<DateTimeOffset>(5), NullableTime(reader, 6),
-                        reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7));
+                        reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7),
+                        reader.IsDBNull(11) ? null : reader.GetString(11));
                     var probe = reader.GetInt32(8) == ProbeStates.Pending
                         ? new ProbeWork(reader.GetInt32(9), NullableTime(reader, 10))
                         : null;
@@ -302,8 +307,10 @@ public sealed class ImportJobStore(
     /// lane is no longer ours, the job is no longer running, or the day was already done (an earlier commit whose
     /// acknowledgement was lost: counting it again would double the numbers).
     /// </summary>
-    public Task<CheckpointOutcome> CheckpointAsync(DayCheckpoint day, CancellationToken cancellationToken) =>
-        InJobTransactionAsync(day.JobId, day.AccountKey, async (db, job) =>
+    public async Task<CheckpointOutcome> CheckpointAsync(DayCheckpoint day, CancellationToken cancellationToken)
+    {
+        long valuesWritten = 0;
+        var outcome = await InJobTransactionAsync(day.JobId, day.AccountKey, async (db, job) =>
         {
             var write = day.Write;
             var pending = await db.Database.SqlQuery<int>($"""
@@ -318,6 +325,7 @@ public sealed class ImportJobStore(
             }
             await DepartmentLock.AcquireAsync(db, write.DepartmentId, cancellationToken);
             var written = await writer.WriteAsync(db, write, cancellationToken);
+            valuesWritten = written.ValuesWritten;
             await db.SaveChangesAsync(cancellationToken);
 
             var now = clock.GetStorableUtcNow();
@@ -345,18 +353,22 @@ public sealed class ImportJobStore(
             await SettleAsync(db, job, day.AccountKey, now, cancellationToken);
             return CheckpointOutcome.Done;
         }, cancellationToken);
+        if (outcome == CheckpointOutcome.Done) metrics.DayImported(day.SalesRead, valuesWritten);
+        return outcome;
+    }
 
     /// <summary>
     /// Department-days that could not be read. A permanent failure fails them now; a transient one schedules another
     /// attempt (a manual job: up to MaxUnitAttempts with backoff; a scheduled job: with backoff until its RetryUntil,
     /// the client's confirm time), and fails them when no attempt is left. One error per department is recorded.
     /// </summary>
-    public Task<CheckpointOutcome> FailDaysAsync(UnitFailure failure, CancellationToken cancellationToken) =>
-        InJobTransactionAsync(failure.JobId, failure.AccountKey, async (db, job) =>
+    public async Task<CheckpointOutcome> FailDaysAsync(UnitFailure failure, CancellationToken cancellationToken)
+    {
+        var retries = new List<PendingDay>();
+        var failed = new List<PendingDay>();
+        var outcome = await InJobTransactionAsync(failure.JobId, failure.AccountKey, async (db, job) =>
         {
             var now = clock.GetStorableUtcNow();
-            var retries = new List<PendingDay>();
-            var failed = new List<PendingDay>();
             foreach (var day in failure.Days)
             {
                 var retryAt = failure.Permanent ? null : RetryTime(job, day.Attempts + 1, now);
@@ -388,6 +400,9 @@ public sealed class ImportJobStore(
             await SettleAsync(db, job, failure.AccountKey, now, cancellationToken);
             return CheckpointOutcome.Done;
         }, cancellationToken);
+        if (outcome == CheckpointOutcome.Done) metrics.DaysNotImported(retries.Count, failed.Count, failure.Reason);
+        return outcome;
+    }
 
     /// <summary>
     /// The night's change probe of an account answered: the trailing days whose sales changed become units of the job
@@ -642,8 +657,9 @@ public sealed record PendingDay(long DepartmentId, DateOnly Date, int Attempts, 
 
 /// <summary>A job as a lane needs it.</summary>
 /// <param name="RetryUntil">Failed days are retried until then (scheduled jobs).</param>
+/// <param name="TraceParent">The W3C trace context of the call or night that created the job, when it had one.</param>
 public sealed record LaneJob(Guid Id, long ClientId, ImportTrigger Trigger, bool OverwriteApproved, string CreatedBy, DateTimeOffset CreatedAt,
-    DateTimeOffset? RetryUntil, DateOnly? ScheduledFor);
+    DateTimeOffset? RetryUntil, DateOnly? ScheduledFor, string? TraceParent = null);
 
 /// <summary>A scheduled job's change probe still to do on the account.</summary>
 public sealed record ProbeWork(int Attempts, DateTimeOffset? NotBefore);

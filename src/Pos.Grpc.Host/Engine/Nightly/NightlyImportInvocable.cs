@@ -7,5 +7,10 @@ public sealed class NightlyImportInvocable(NightlyPlanner planner) : IInvocable,
 {
     public CancellationToken CancellationToken { get; set; }
 
-    public Task Invoke() => planner.CreateDueJobsAsync(CancellationToken);
+    public async Task Invoke()
+    {
+        // The night's own trace: the jobs it creates link their work to it.
+        using var span = EngineMetrics.Source.StartActivity("nightly plan");
+        await planner.CreateDueJobsAsync(CancellationToken);
+    }
 }

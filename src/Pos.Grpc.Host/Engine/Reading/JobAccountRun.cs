@@ -40,6 +40,12 @@ public sealed class JobAccountRun(JobAccountWork work, PosAccount account, Engin
     public async Task RunAsync()
     {
         using var stop = _stop;
+        using var span = EngineMetrics.StartRun(Job, work.AccountKey);
+        using var scope = services.Logger.BeginScope(new Dictionary<string, object>
+        {
+            ["JobId"] = Job.Id, ["ClientId"] = Job.ClientId, ["Account"] = work.AccountKey,
+            ["DepartmentIds"] = work.Days.Select(d => d.DepartmentId).Distinct().Order().ToArray(),
+        });
         var writer = WriteAsync();
         try
         {

@@ -17,6 +17,17 @@ public sealed class AuthOptions
     /// <summary>Symmetric HS256 key of at least 32 characters; development and tests only.</summary>
     public string? SigningKey { get; set; }
 
+    public IEnumerable<string> Problems()
+    {
+        if (string.IsNullOrEmpty(Authority) && string.IsNullOrEmpty(SigningKey))
+            yield return "set Authority (production: the token issuer's URL) or SigningKey (development)";
+        if (!string.IsNullOrEmpty(Authority) && !(Uri.TryCreate(Authority, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            yield return $"Authority '{Authority}' must be an absolute http(s) URL of an OpenID issuer";
+        if (!string.IsNullOrEmpty(SigningKey) && SigningKey.Length < 32) yield return "SigningKey must be at least 32 characters (HS256)";
+        if (string.IsNullOrWhiteSpace(Issuer)) yield return "Issuer must not be empty";
+        if (string.IsNullOrWhiteSpace(Audience)) yield return "Audience must not be empty";
+    }
+
     public SymmetricSecurityKey? GetSigningKey() =>
         string.IsNullOrEmpty(SigningKey) ? null : new SymmetricSecurityKey(Encoding.UTF8.GetBytes(SigningKey));
 }

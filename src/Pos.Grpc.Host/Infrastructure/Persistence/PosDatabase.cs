@@ -9,7 +9,10 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence;
 /// </summary>
 public sealed class PosDatabase : IAsyncDisposable
 {
-    private readonly string _listenConnectionString;
+    /// <summary>The pool's name in Npgsql's metrics and spans (db.client.connection.pool.name), instead of its connection string.</summary>
+    public const string PoolName = "pos-grpc";
+
+    private readonly NpgsqlDataSource _listen;
 
     public PosDatabase(string connectionString, DatabaseOptions options)
     {
@@ -17,14 +20,14 @@ public sealed class PosDatabase : IAsyncDisposable
         EngineShare = new SemaphoreSlim(options.EngineConnections);
         TokenShare = new SemaphoreSlim(options.TokenConnections);
         RefreshLockShare = new SemaphoreSlim(options.RefreshLockConnections);
-        Pool = NpgsqlDataSource.Create(options.PooledConnectionString(connectionString, "pos-grpc"));
-        _listenConnectionString = new NpgsqlConnectionStringBuilder(connectionString)
+        Pool = new NpgsqlDataSourceBuilder(options.PooledConnectionString(connectionString, "pos-grpc")) { Name = PoolName }.Build();
+        _listen = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString)
         {
             // Long-lived and probed while idle, so a dead server is noticed.
             Pooling = false,
             KeepAlive = 10,
             ApplicationName = "pos-grpc notification listener",
-        }.ConnectionString;
+        }.ConnectionString) { Name = PoolName + "-listener" }.Build();
     }
 
     public DatabaseOptions Options { get; }
@@ -56,7 +59,11 @@ public sealed class PosDatabase : IAsyncDisposable
     }
 
     /// <summary>The one connection that LISTENs for notifications (not pooled; counted in the budget).</summary>
-    public NpgsqlConnection CreateListenConnection() => new(_listenConnectionString);
+    public NpgsqlConnection CreateListenConnection() => _listen.CreateConnection();
 
-    public ValueTask DisposeAsync() => Pool.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Pool.DisposeAsync();
+        await _listen.DisposeAsync();
+    }
 }

@@ -19,7 +19,7 @@ namespace Pos.Grpc.Tests.Imports.EndToEnd;
 /// the simulator in-process over real HTTP. The simulator's rate limit is off (these tests are about the numbers,
 /// not the pacing) and the workers look for work often, so a job starts at once.
 /// </summary>
-public sealed class EndToEndImportFixture : LightspeedSandboxFixture
+public class EndToEndImportFixture : LightspeedSandboxFixture
 {
     protected override SimulatorOptions SimulatorOptions() => new() { Seed = 4242, RateLimit = new RateLimitOptions { Enabled = false } };
 

@@ -6,6 +6,7 @@ using Pos.Grpc.Contracts.Imports.V1;
 using Pos.Grpc.Host.Engine.Jobs;
 using Pos.Grpc.Host.Features.Imports.Service;
 using Pos.Grpc.Host.Engine.Progress;
+using Pos.Grpc.Host.Infrastructure.Operations;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 
 namespace Pos.Grpc.Host.Features.Imports.Service;
@@ -18,23 +19,24 @@ namespace Pos.Grpc.Host.Features.Imports.Service;
 /// Reads are shared with the other streams of the job (<see cref="ImportJobSnapshots"/>): a stream asks for a
 /// read that started after the notification that woke it, so it never sends an older state than it was told of.
 /// The stream only reads: a watcher that leaves changes nothing.
-/// When the instance shuts down, the stream ends at once with UNAVAILABLE (the job goes on elsewhere; the client
+/// When the instance shuts down, the stream ends with UNAVAILABLE once readiness has been down for the drain delay
+/// (<see cref="ShutdownDrain"/>) (the job goes on elsewhere; the client
 /// reconnects). Without this, the server's graceful stop would wait for every open stream, which lasts until the job
 /// ends: the instance would keep importing instead of handing the job over, and could be killed before releasing it.
 /// </summary>
 public sealed class ImportJobWatcher(
-    ImportJobSnapshots snapshots, ImportProgressHub hub, IOptions<ImportWatchOptions> options, IHostApplicationLifetime lifetime)
+    ImportJobSnapshots snapshots, ImportProgressHub hub, IOptions<ImportWatchOptions> options, ShutdownDrain shutdown)
 {
     /// <param name="signal">Subscribed before <paramref name="job"/> was read, so no change after the snapshot is missed.</param>
     public async Task WatchAsync(ImportJobEntity job, ImportSignal signal, IServerStreamWriter<WatchImportJobResponse> stream,
         CancellationToken cancellationToken)
     {
-        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.StreamsEnd);
         try
         {
             await StreamAsync(job, signal, stream, watching.Token);
         }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (shutdown.StreamsEnd.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new UnavailableException("SERVER_SHUTTING_DOWN",
                 "This server is shutting down; the job goes on. Reconnect to keep watching it.");

@@ -18,6 +18,8 @@ internal sealed class ImportJobConfiguration : IEntityTypeConfiguration<ImportJo
         builder.HasIndex(j => j.State).HasFilter("state IN (1, 2)");
         builder.Property(j => j.RequestId).HasMaxLength(100);
         builder.Property(j => j.CreatedBy).HasMaxLength(200);
+        // W3C traceparent: 55 characters today; room for a later version of the header.
+        builder.Property(j => j.TraceParent).HasMaxLength(100);
         builder.Property(j => j.Errors).HasColumnType("jsonb");
         builder.Property(j => j.SkippedSales).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
     }

@@ -28,6 +28,8 @@ public sealed class ImportJobEntity
     public bool CancelRequested { get; set; }
     /// <summary>Failed department-days are retried until then (a scheduled job: the client's confirm time that day).</summary>
     public DateTimeOffset? RetryUntil { get; set; }
+    /// <summary>W3C traceparent of the call (or night) that created the job; the engine's spans link to it.</summary>
+    public string? TraceParent { get; set; }
 
     public int DepartmentDaysTotal { get; set; }
     public int DepartmentDaysDone { get; set; }

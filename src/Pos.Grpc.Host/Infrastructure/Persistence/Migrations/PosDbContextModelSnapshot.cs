@@ -465,6 +465,11 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("state");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("trace_parent");
+
                     b.Property<int>("Trigger")
                         .HasColumnType("integer")
                         .HasColumnName("trigger");

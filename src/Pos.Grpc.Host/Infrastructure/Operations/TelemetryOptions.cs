@@ -1,0 +1,30 @@
+namespace Pos.Grpc.Host.Infrastructure.Operations;
+
+/// <summary>
+/// Where the host's traces, metrics and logs go besides its own Prometheus endpoint (section "Telemetry"). Without an
+/// OTLP endpoint nothing is pushed: metrics are scraped from the operations port, traces only reach the log lines' ids.
+/// </summary>
+public sealed class TelemetryOptions
+{
+    public const string Section = "Telemetry";
+
+    /// <summary>The service.name resource attribute of every signal.</summary>
+    public string ServiceName { get; set; } = "pos-grpc";
+
+    /// <summary>An OpenTelemetry collector (e.g. http://otel-collector:4317); unset: no OTLP export.</summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>"grpc" (port 4317) or "http/protobuf" (port 4318).</summary>
+    public string OtlpProtocol { get; set; } = "grpc";
+
+    public Uri? OtlpUri => string.IsNullOrWhiteSpace(OtlpEndpoint) ? null : new Uri(OtlpEndpoint);
+
+    public IEnumerable<string> Problems()
+    {
+        if (string.IsNullOrWhiteSpace(ServiceName)) yield return "ServiceName must not be empty";
+        if (!string.IsNullOrWhiteSpace(OtlpEndpoint)
+            && !(Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            yield return $"OtlpEndpoint '{OtlpEndpoint}' must be an absolute http(s) URL such as http://otel-collector:4317";
+        if (OtlpProtocol is not ("grpc" or "http/protobuf")) yield return $"OtlpProtocol '{OtlpProtocol}' must be \"grpc\" or \"http/protobuf\"";
+    }
+}
