@@ -14,7 +14,7 @@ namespace Pos.Grpc.Client.Tests;
 public sealed class ClientLibraryTests(RecordingHostFixture host) : IClassFixture<RecordingHostFixture>
 {
     [Fact]
-    public void AddPosGrpcClient_RegistersAllSixTypedClients()
+    public void AddPosGrpcClient_RegistersAllSevenTypedClients()
     {
         using var provider = ClientFactory.Provider(host);
 
@@ -23,6 +23,7 @@ public sealed class ClientLibraryTests(RecordingHostFixture host) : IClassFixtur
         Assert.NotNull(provider.GetRequiredService<FieldMappingService.FieldMappingServiceClient>());
         Assert.NotNull(provider.GetRequiredService<LightspeedAuthService.LightspeedAuthServiceClient>());
         Assert.NotNull(provider.GetRequiredService<ImportService.ImportServiceClient>());
+        Assert.NotNull(provider.GetRequiredService<ImportHealthService.ImportHealthServiceClient>());
         Assert.NotNull(provider.GetRequiredService<WeeklyBalanceService.WeeklyBalanceServiceClient>());
     }
 

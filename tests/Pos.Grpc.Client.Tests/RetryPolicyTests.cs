@@ -76,6 +76,8 @@ public sealed class RetryPolicyTests(UnreachableDatabaseRecordingHostFixture hos
             "pos.lightspeed_auth.v1.LightspeedAuthService/ListLightspeedRegisters",
             "pos.imports.v1.ImportService/GetImportJob",
             "pos.imports.v1.ImportService/ListImportJobs",
+            "pos.imports.v1.ImportHealthService/GetImportHealth",
+            "pos.imports.v1.ImportHealthService/ListImportHealth",
             "pos.weekly_balance.v1.WeeklyBalanceService/GetWeeklyBalance",
         ], PosRetryPolicy.IdempotentReadMethods);
     }

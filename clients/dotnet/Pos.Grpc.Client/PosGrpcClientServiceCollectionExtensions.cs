@@ -17,7 +17,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class PosGrpcClientServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the six typed clients of Pos.Grpc (Grpc.Net.ClientFactory; inject e.g.
+    /// Registers the seven typed clients of Pos.Grpc (Grpc.Net.ClientFactory; inject e.g.
     /// <see cref="SettingsService.SettingsServiceClient"/>): bearer token from the token provider on every call,
     /// default deadlines, retries on UNAVAILABLE for idempotent reads only, native gRPC or gRPC-Web.
     /// </summary>
@@ -30,6 +30,7 @@ public static class PosGrpcClientServiceCollectionExtensions
         Register<FieldMappingService.FieldMappingServiceClient>(services);
         Register<LightspeedAuthService.LightspeedAuthServiceClient>(services);
         Register<ImportService.ImportServiceClient>(services);
+        Register<ImportHealthService.ImportHealthServiceClient>(services);
         Register<WeeklyBalanceService.WeeklyBalanceServiceClient>(services);
         return services;
     }

@@ -21,6 +21,7 @@ public static class PosRetryPolicy
         Contracts.FieldMapping.V1.FieldMappingService.Descriptor,
         Contracts.LightspeedAuth.V1.LightspeedAuthService.Descriptor,
         Contracts.Imports.V1.ImportService.Descriptor,
+        Contracts.Imports.V1.ImportHealthService.Descriptor,
         Contracts.WeeklyBalance.V1.WeeklyBalanceService.Descriptor,
     ];
 

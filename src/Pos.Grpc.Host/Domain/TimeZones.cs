@@ -80,10 +80,13 @@ public static class TimeZones
         : Find(clientZone);
 
     /// <summary>UTC instant at which the local <paramref name="date"/> begins.</summary>
-    public static DateTimeOffset StartOfDayUtc(DateOnly date, TimeZoneInfo zone)
+    /// <remarks>Where midnight is skipped by a DST jump, the day starts at the first local time that exists.</remarks>
+    public static DateTimeOffset StartOfDayUtc(DateOnly date, TimeZoneInfo zone) => AtLocalTimeUtc(date, TimeOnly.MinValue, zone);
+
+    /// <summary>UTC instant of a local wall time (a time skipped by a DST jump: the first one after it that exists).</summary>
+    public static DateTimeOffset AtLocalTimeUtc(DateOnly date, TimeOnly time, TimeZoneInfo zone)
     {
-        var local = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        // Where midnight is skipped by a DST jump, the day starts at the first local time that exists.
+        var local = date.ToDateTime(time, DateTimeKind.Unspecified);
         while (zone.IsInvalidTime(local)) local = local.AddMinutes(15);
         var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
         return new DateTimeOffset(local, offset).ToUniversalTime();

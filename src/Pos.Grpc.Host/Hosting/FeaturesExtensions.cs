@@ -8,6 +8,7 @@ public static class FeaturesExtensions
     public static WebApplicationBuilder AddPosFeatures(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<ImportJobReader>();
+        builder.Services.AddScoped<Features.ImportHealth.ImportHealthReader>();
         builder.Services.AddScoped<ImportJobStarter>();
         builder.Services.AddScoped<ImportJobWatcher>();
         // One read of a job per change, shared by every stream watching it.

@@ -2,6 +2,7 @@ using Grpc.AspNetCore.Web;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pos.Grpc.Host.Features.Departments;
 using Pos.Grpc.Host.Features.FieldMapping;
+using Pos.Grpc.Host.Features.ImportHealth;
 using Pos.Grpc.Host.Features.Imports;
 using Pos.Grpc.Host.Features.LightspeedAuth;
 using Pos.Grpc.Host.Features.Settings;
@@ -69,6 +70,7 @@ public static class GrpcExtensions
         MapService<WeeklyBalanceGrpcService>(app);
         MapService<LightspeedAuthGrpcService>(app);
         MapService<ImportGrpcService>(app);
+        MapService<ImportHealthGrpcService>(app);
 
         // Open to all: how support staff and load balancers find out what is here and whether it works.
         app.MapGrpcReflectionService().RequireCors(BrowserCorsPolicy);

@@ -19,6 +19,7 @@ public sealed class PosClients(GrpcChannel channel)
     public WeeklyBalanceService.WeeklyBalanceServiceClient WeeklyBalance { get; } = new(channel);
     public LightspeedAuthService.LightspeedAuthServiceClient LightspeedAuth { get; } = new(channel);
     public ImportService.ImportServiceClient Imports { get; } = new(channel);
+    public ImportHealthService.ImportHealthServiceClient ImportHealth { get; } = new(channel);
 }
 
 /// <summary>The ids a call is aimed at: a client with one department and one weekly-balance field, and a usable OAuth state.</summary>
@@ -33,7 +34,7 @@ public static class RpcCatalogue
     public static IReadOnlyList<ServiceDescriptor> Services =>
     [
         SettingsService.Descriptor, DepartmentService.Descriptor, FieldMappingService.Descriptor,
-        WeeklyBalanceService.Descriptor, LightspeedAuthService.Descriptor, ImportService.Descriptor,
+        WeeklyBalanceService.Descriptor, LightspeedAuthService.Descriptor, ImportService.Descriptor, ImportHealthService.Descriptor,
     ];
 
     public static IEnumerable<string> AllMethods => Services.SelectMany(s => s.Methods.Select(m => $"{s.FullName}/{m.Name}"));
@@ -123,6 +124,9 @@ public static class RpcCatalogue
             using var call = c.Imports.WatchImportJob(new() { JobId = JobIdOf(t) });
             await call.ResponseStream.MoveNext(CancellationToken.None);
         },
+
+        ["pos.imports.v1.ImportHealthService/GetImportHealth"] = async (c, t) => await c.ImportHealth.GetImportHealthAsync(new() { ClientId = t.ClientId }),
+        ["pos.imports.v1.ImportHealthService/ListImportHealth"] = async (c, t) => await c.ImportHealth.ListImportHealthAsync(new()),
     };
 
     /// <summary>Deterministic ids of the connection and job a target owns (seeded once those features exist).</summary>

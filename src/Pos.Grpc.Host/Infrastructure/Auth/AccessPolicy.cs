@@ -29,10 +29,11 @@ public static class AccessPolicy
         {
             Capability.Read, Capability.ActivateConnection, Capability.RevokeConnection,
         }),
-        [PosRoles.Support] = new(Reach.AnyClient, new HashSet<Capability> { Capability.Read }),
+        [PosRoles.Support] = new(Reach.AnyClient, new HashSet<Capability> { Capability.Read, Capability.ReadFleet }),
         [PosRoles.Service] = new(Reach.AnyClient, new HashSet<Capability>
         {
-            Capability.Read, Capability.ManageDepartments, Capability.EditDepartmentPos, Capability.ManageFields, Capability.EditFieldMapping,
+            Capability.Read, Capability.ReadFleet, Capability.ManageDepartments, Capability.EditDepartmentPos, Capability.ManageFields,
+            Capability.EditFieldMapping,
         }),
     };
 
@@ -62,6 +63,12 @@ public static class AccessPolicy
         var visible = GrantsOf(caller).Where(g => CanSee(caller, g, clientId, departmentId)).ToList();
         if (visible.Count == 0) throw new NotFoundException("department", $"departments/{departmentId}");
         if (!visible.Any(g => g.Capabilities.Contains(capability))) throw Denied(capability);
+    }
+
+    /// <summary>Requests about every client at once (no client to hide): PERMISSION_DENIED unless a role grants it.</summary>
+    public static void EnsureFleet(Caller caller, Capability capability)
+    {
+        if (!HasCapability(caller, capability)) throw Denied(capability);
     }
 
     /// <summary>Whether the caller may do this anywhere at all; for requests that name no client yet.</summary>

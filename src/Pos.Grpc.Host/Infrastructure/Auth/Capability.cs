@@ -14,4 +14,6 @@ public enum Capability
     RevokeConnection,
     RunImport,
     ConfirmWeeklyBalance,
+    /// <summary>Read every client at once (the fleet's import health); a per-client read is <see cref="Read"/>.</summary>
+    ReadFleet,
 }

@@ -17,6 +17,8 @@ internal sealed class ImportUnitConfiguration : IEntityTypeConfiguration<ImportU
         builder.HasIndex(u => new { u.AccountKey, u.JobId }).HasFilter("state = 0");
         // "Is anything of this job left?", asked with every checkpoint.
         builder.HasIndex(u => u.JobId).HasFilter("state = 0").HasDatabaseName("ix_import_units_pending_job_id");
+        // Import health: the department-days of a window that did not finish, whichever job had them.
+        builder.HasIndex(u => new { u.DepartmentId, u.Date });
         builder.HasOne<ImportJobEntity>().WithMany().HasForeignKey(u => u.JobId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -607,6 +607,9 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_import_units_account_key_job_id")
                         .HasFilter("state = 0");
 
+                    b.HasIndex("DepartmentId", "Date")
+                        .HasDatabaseName("ix_import_units_department_id_date");
+
                     b.ToTable("import_units", (string)null);
                 });
 

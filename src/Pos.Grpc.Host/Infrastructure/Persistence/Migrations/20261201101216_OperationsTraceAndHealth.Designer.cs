@@ -12,8 +12,8 @@ using Pos.Grpc.Host.Infrastructure.Persistence;
 namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(PosDbContext))]
-    [Migration("20261201095716_JobTraceParent")]
-    partial class JobTraceParent
+    [Migration("20261201101216_OperationsTraceAndHealth")]
+    partial class OperationsTraceAndHealth
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -609,6 +609,9 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                     b.HasIndex("AccountKey", "JobId")
                         .HasDatabaseName("ix_import_units_account_key_job_id")
                         .HasFilter("state = 0");
+
+                    b.HasIndex("DepartmentId", "Date")
+                        .HasDatabaseName("ix_import_units_department_id_date");
 
                     b.ToTable("import_units", (string)null);
                 });

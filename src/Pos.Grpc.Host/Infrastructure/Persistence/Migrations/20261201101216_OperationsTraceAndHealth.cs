@@ -5,7 +5,7 @@
 namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
 {
     /// <inheritdoc />
-    public partial class JobTraceParent : Migration
+    public partial class OperationsTraceAndHealth : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -16,11 +16,20 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence.Migrations
                 type: "character varying(100)",
                 maxLength: 100,
                 nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_import_units_department_id_date",
+                table: "import_units",
+                columns: new[] { "department_id", "date" });
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "ix_import_units_department_id_date",
+                table: "import_units");
+
             migrationBuilder.DropColumn(
                 name: "trace_parent",
                 table: "import_jobs");
