@@ -44,7 +44,9 @@ public sealed class ReadmeSupportTests(DevelopmentTokensHostFixture host) : ICla
         Assert.True(failed.Count == 0, "Failing commands:\n" + string.Join("\n", failed) + "\n" + output);
         Assert.Contains("pos.imports.v1.ImportService", output);        // list, describe
         Assert.Contains("StartImport", output);                          // the import methods listed
-        Assert.Contains("\"status\": \"SERVING\"", output);              // health
+        Assert.Equal(4, Regex.Matches(output, "\"status\": \"SERVING\"").Count); // health: unnamed twice, liveness, readiness
+        Assert.Contains("\"windowDays\": 7", output);                    // the client's import health
+        Assert.Contains("\"windowDays\": 14", output);
         Assert.Contains("\"timeZone\": \"Europe/Copenhagen\"", output);  // client 1's settings (defaults)
         Assert.Contains(jobId.ToString(), output);                       // the job listed and watched
         Assert.Equal(4, Regex.Matches(output, "IMPORT_JOB_STATE_SUCCEEDED").Count); // list twice, watch twice
