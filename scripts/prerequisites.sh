@@ -44,6 +44,15 @@ if [ ! -x "$repo_root/clients/web/node_modules/.bin/vite" ] \
   (cd "$repo_root/clients/web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
+# Prometheus from Debian (prometheus and promtool), for the alert rules' unit tests and the test that scrapes a running host
+# (test.sh calls this). Only the server: its recommended packages are the node exporter and its helpers.
+ensure_prometheus() {
+  if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
+    echo "Installing Prometheus from Debian (no recommended packages)..." >&2
+    apt_install --no-install-recommends prometheus
+  fi
+}
+
 # Chromium from Debian, for the headless tests of the Import POS page (test.sh calls this; run.sh does not need it).
 # Only what the headless browser needs: its recommended packages are a desktop's services (udev, avahi, upower,
 # printing, samba libraries; 108 packages), none of which headless use touches. fonts-liberation gives the page's

@@ -91,6 +91,22 @@ passed=$((passed + web_passed)); failed=$((failed + web_failed))
 check web-build bash -c 'cd clients/web && npm run --silent build'
 ensure_chromium
 
+# Alert rules (ops/prometheus): promtool checks them and runs their unit tests, counted test by test (each "- name:"
+# of the test file passes when the file passes; promtool names each one that fails).
+ensure_prometheus
+echo "== alert-rules"
+started=$SECONDS
+rule_tests=$(grep -c '^  - name:' ops/prometheus/alerts.test.yml)
+if (promtool check rules ops/prometheus/alerts.yml && cd ops/prometheus && promtool test rules alerts.test.yml) >"$log_dir/alert-rules.log" 2>&1; then
+  rules_failed=0
+else
+  rules_failed=$(grep '^    name: ' "$log_dir/alert-rules.log" | sort -u | wc -l)
+  [ "$rules_failed" -gt 0 ] || rules_failed=$rule_tests
+fi
+cat "$log_dir/alert-rules.log"
+echo "== alert-rules: $((rule_tests - rules_failed)) passed, $rules_failed failed ($((SECONDS - started)) s)"
+passed=$((passed + rule_tests - rules_failed)); failed=$((failed + rules_failed))
+
 # .NET: one build, then every test project (IsTestProject) at once, as `dotnet test` of the solution would run
 # them; each says when it starts and, as it ends, its count from its assembly's summary line and its time.
 echo "== dotnet-build"

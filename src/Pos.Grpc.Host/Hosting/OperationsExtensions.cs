@@ -29,6 +29,13 @@ public static class OperationsExtensions
             .AddCheck("process", () => HealthCheckResult.Healthy(), tags: [Probes.Liveness])
             .AddCheck<DatabaseHealthCheck>("database", tags: [Probes.Readiness])
             .AddCheck<ShutdownHealthCheck>("shutdown", tags: [Probes.Readiness]);
+        builder.Services.AddSingleton<ReadinessMetric>();
+        builder.Services.AddSingleton<IHealthCheckPublisher>(sp => sp.GetRequiredService<ReadinessMetric>());
+        builder.Services.Configure<HealthCheckPublisherOptions>(publisher =>
+        {
+            publisher.Delay = TimeSpan.FromSeconds(1);
+            publisher.Period = ReadinessMetric.Period;
+        });
         builder.Services.AddGrpcHealthChecks(grpc =>
         {
             grpc.Services.Map("", result => result.Tags.Contains(Probes.Readiness));

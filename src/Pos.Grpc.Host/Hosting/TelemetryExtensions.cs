@@ -47,7 +47,7 @@ public static class TelemetryExtensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation()
-                .AddMeter(EngineMetrics.Name, FleetMetrics.Name, ProviderRequestMetrics.MeterPrefix + "*")
+                .AddMeter(EngineMetrics.Name, FleetMetrics.Name, ReadinessMetric.Name, ProviderRequestMetrics.MeterPrefix + "*")
                 .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 // Scrapes and probes every few seconds are not traces anyone reads.

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -79,4 +80,28 @@ public sealed class ShutdownHealthCheck(ShutdownDrain drain) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(drain.Draining ? HealthCheckResult.Unhealthy("The instance is shutting down.") : HealthCheckResult.Healthy());
+}
+
+/// <summary>
+/// Readiness as a metric, for alerting ("pos.readiness": 1 ready, 0 not): the health-check publisher runs the readiness
+/// checks every <see cref="Period"/> and the gauge shows the last answer. An instance that cannot be scraped at all is
+/// Prometheus' own "up" metric.
+/// </summary>
+public sealed class ReadinessMetric : IHealthCheckPublisher
+{
+    public const string Name = "Pos.Grpc.Probes";
+    public static readonly TimeSpan Period = TimeSpan.FromSeconds(10);
+
+    private volatile int _ready;
+
+    public ReadinessMetric(IMeterFactory meters) =>
+        meters.Create(Name).CreateObservableGauge("pos.readiness", () => _ready, "1",
+            "1 while the instance is ready (database reachable, migrations applied, not shutting down), else 0");
+
+    public Task PublishAsync(HealthReport report, CancellationToken cancellationToken)
+    {
+        var readiness = report.Entries.Values.Where(e => e.Tags.Contains(Probes.Readiness)).ToList();
+        _ready = readiness.Count > 0 && readiness.All(e => e.Status == HealthStatus.Healthy) ? 1 : 0;
+        return Task.CompletedTask;
+    }
 }
