@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Pos.Grpc.Providers.KSeries;
@@ -26,9 +27,9 @@ public sealed partial class KSeriesApiClient
 
     public KSeriesApiClient(
         IHttpClientFactory httpClientFactory, ConnectionTokenManager<KSeriesTokens> tokens, KSeriesPacerRegistry pacers,
-        IOptions<KSeriesOptions> options, TimeProvider timeProvider)
+        IOptions<KSeriesOptions> options, TimeProvider timeProvider, KSeriesMetrics? metrics = null, ILogger<KSeriesApiClient>? logger = null)
     {
-        _runner = new KSeriesRequestRunner(httpClientFactory, options, timeProvider);
+        _runner = new KSeriesRequestRunner(httpClientFactory, options, timeProvider, metrics?.Requests, logger);
         _tokens = tokens;
         _pacers = pacers;
         _options = options;

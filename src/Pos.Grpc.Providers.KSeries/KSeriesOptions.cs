@@ -82,6 +82,22 @@ public sealed class KSeriesOptions
     /// <summary>Device discovery reads at most this many pages (the most recent days of a busy place are enough).</summary>
     public int DeviceDiscoveryMaxPages { get; set; } = 20;
 
+    /// <summary>What is wrong with these settings, each naming its key; nothing when they can work.</summary>
+    public IEnumerable<string> Problems()
+    {
+        foreach (var (name, url) in new[] { (nameof(ApiBaseUrl), ApiBaseUrl), (nameof(V2OAuthBaseUrl), V2OAuthBaseUrl), (nameof(V1OAuthBaseUrl), V1OAuthBaseUrl) })
+            if (!string.IsNullOrEmpty(url) && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+                yield return $"{name} '{url}' must be an absolute http(s) URL";
+        if (string.IsNullOrEmpty(ApiBaseUrl)) yield return "ApiBaseUrl must be set";
+        if (!string.IsNullOrEmpty(ClientSecret) && string.IsNullOrWhiteSpace(ClientId)) yield return "ClientId must be set with ClientSecret";
+        if (RequestTimeout <= TimeSpan.Zero) yield return "RequestTimeout must be positive";
+        if (MaxTransientRetries < 0 || MaxRateLimitRetries < 0) yield return "MaxTransientRetries and MaxRateLimitRetries must not be negative";
+        if (InitialBackoff <= TimeSpan.Zero || MaxBackoff < InitialBackoff) yield return "InitialBackoff must be positive and at most MaxBackoff";
+        if (RequestsPerSecondPerLocation <= 0) yield return "RequestsPerSecondPerLocation must be positive";
+        if (PageSize is < 1 or > 100) yield return $"PageSize {PageSize} must be 1-100";
+        if (MaxSalesRange <= TimeSpan.Zero || MaxSalesRange > TimeSpan.FromDays(365)) yield return "MaxSalesRange must be positive and at most 365 days";
+    }
+
     internal string V1OAuthBase => (string.IsNullOrEmpty(V1OAuthBaseUrl) ? ApiBaseUrl : V1OAuthBaseUrl).TrimEnd('/');
 
     internal string V2RealmBase => $"{V2OAuthBaseUrl.TrimEnd('/')}/realms/{V2Realm}/protocol/openid-connect";

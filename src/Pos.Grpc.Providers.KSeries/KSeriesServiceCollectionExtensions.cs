@@ -35,6 +35,8 @@ public static class KSeriesServiceCollectionExtensions
         services.AddHttpClient(KSeriesApiClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.TryAddSingleton<IRefreshLock, ProcessLocalRefreshLock>();
         services.TryAddSingleton<KSeriesPacerRegistry>();
+        services.AddMetrics();
+        services.TryAddSingleton<KSeriesMetrics>();
         services.TryAddSingleton<KSeriesOAuthClient>();
         services.TryAddSingleton(sp =>
         {

@@ -27,6 +27,7 @@ public static class ProvidersExtensions
         builder.Services.AddRSeriesClient(builder.Configuration.GetSection(RSeriesSection));
         builder.Services.AddKSeriesClient(builder.Configuration.GetSection(KSeriesSection));
         builder.Services.AddValidation<RSeriesOptions>(RSeriesSection, o => o.Problems());
+        builder.Services.AddValidation<KSeriesOptions>(KSeriesSection, o => o.Problems());
         builder.Services.AddSingleton<IPosProvider, RSeriesProvider>();
         builder.Services.AddSingleton<IPosProvider, KSeriesProvider>();
         builder.Services.AddSingleton<PosProviders>();

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Pos.Grpc.Providers.Telemetry;
 
 namespace Pos.Grpc.Providers.KSeries;
 
@@ -18,7 +20,8 @@ internal sealed record RequestContext(KSeriesLocationPacer Pacer, long BusinessL
 /// retry policy (429 → Retry-After, bounded, for every caller of the location; 5xx, timeouts, cut connections,
 /// malformed JSON → jittered backoff, same URL; 401 → one refresh and one replay; 400/403/404 → typed error at once).
 /// </summary>
-internal sealed class KSeriesRequestRunner(IHttpClientFactory httpClientFactory, IOptions<KSeriesOptions> options, TimeProvider timeProvider)
+internal sealed class KSeriesRequestRunner(IHttpClientFactory httpClientFactory, IOptions<KSeriesOptions> options, TimeProvider timeProvider,
+    ProviderRequestMetrics? metrics, ILogger? logger)
 {
     /// <summary>The text of the 403 for a location the token cannot see.</summary>
     private const string NotRelevantForLocation = "not relevant for the businessLocation";
@@ -36,8 +39,11 @@ internal sealed class KSeriesRequestRunner(IHttpClientFactory httpClientFactory,
 
         while (true)
         {
-            stats.AddWait(await context.Pacer.WaitTurnAsync(context.Priority, ct));
+            var waited = await context.Pacer.WaitTurnAsync(context.Priority, ct);
+            stats.AddWait(waited);
             stats.AddRequest();
+            metrics?.Waited(waited);
+            var answered = false;
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -47,6 +53,8 @@ internal sealed class KSeriesRequestRunner(IHttpClientFactory httpClientFactory,
                 request.Headers.Accept.ParseAdd("application/json");
                 using var response = await httpClientFactory.CreateClient(KSeriesApiClient.HttpClientName)
                     .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                answered = true;
+                metrics?.Answered(response.StatusCode);
 
                 if (response.IsSuccessStatusCode)
                 {
@@ -56,6 +64,8 @@ internal sealed class KSeriesRequestRunner(IHttpClientFactory httpClientFactory,
                 }
 
                 var error = await KSeriesErrorBody.ReadAsync(response, timeout.Token);
+                // The one line of a failed request (HttpClient's own per-request lines are filtered out by the host).
+                logger?.LogWarning("K-Series GET {Path} answered {Status}: {Message}", PathOf(url), (int)response.StatusCode, error.Message);
                 switch (response.StatusCode)
                 {
                     case HttpStatusCode.Unauthorized when !replayed && tokens.RefreshAfterUnauthorized is not null:
@@ -98,6 +108,8 @@ internal sealed class KSeriesRequestRunner(IHttpClientFactory httpClientFactory,
             }
             catch (Exception e) when (Backoff.IsTransient(e, ct))
             {
+                if (!answered) metrics?.Cut();
+                logger?.LogWarning("K-Series GET {Path} failed: {Failure}", PathOf(url), Describe(e));
                 if (++transientFailures > Options.MaxTransientRetries)
                     throw new KSeriesApiException(
                         $"K-Series request failed {transientFailures} times; last: {Describe(e)}", null, null, url, e);
@@ -106,6 +118,8 @@ internal sealed class KSeriesRequestRunner(IHttpClientFactory httpClientFactory,
             }
         }
     }
+
+    private static string PathOf(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.AbsolutePath : url;
 
     /// <summary>Retry-After when given (bounded by MaxRetryAfter), else the backoff of this attempt (K-Series documents no header).</summary>
     private TimeSpan RateLimitWait(HttpResponseMessage response, int attempt)

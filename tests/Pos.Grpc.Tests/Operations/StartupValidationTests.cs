@@ -55,6 +55,7 @@ public sealed class StartupValidationTests
     [InlineData("Lightspeed:ApiBaseUrl", "api.lightspeedapp.com", "Lightspeed: ApiBaseUrl 'api.lightspeedapp.com' must be an absolute http(s) URL")]
     [InlineData("Lightspeed:PageSize", "500", "Lightspeed: PageSize 500 must be 1-100")]
     [InlineData("Lightspeed:RequestTimeout", "00:00:00", "Lightspeed: RequestTimeout must be positive")]
+    [InlineData("LightspeedKSeries:PageSize", "500", "LightspeedKSeries: PageSize 500 must be 1-100")]
     [InlineData("Telemetry:OtlpEndpoint", "collector:4317", "Telemetry: OtlpEndpoint 'collector:4317' must be an absolute http(s) URL")]
     [InlineData("Telemetry:OtlpProtocol", "udp", "Telemetry: OtlpProtocol 'udp' must be")]
     [InlineData("Shutdown:DrainDelay", "-00:00:01", "Shutdown: DrainDelay must be between 0 and 5 minutes")]

@@ -7,6 +7,7 @@ using Pos.Grpc.Host.Engine.Jobs;
 using Pos.Grpc.Host.Engine.Nightly;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
+using Pos.Grpc.Host.Infrastructure.Providers;
 
 namespace Pos.Grpc.Host.Features.ImportHealth;
 
@@ -42,11 +43,13 @@ public sealed class ImportHealthReader(PosDbContext db, TimeProvider clock, ICon
             .Where(d => visibleDepartments is null || visibleDepartments.Contains(d.Id))
             .ToList();
         var connections = await db.LightspeedConnections.AsNoTracking()
-            .Where(c => ids.Contains(c.ClientId) && c.AccountId != null)
-            .Select(c => new Connection(c.ClientId, c.Provider, c.AccountId!, c.State))
+            .Where(c => ids.Contains(c.ClientId))
+            .SelectMany(c => c.Accounts.Select(a => new Connection(c.ClientId, c.Provider, a.AccountId, c.State)))
             .ToListAsync(cancellationToken);
+        var accountZones = await ConnectionDirectory.AccountZonesAsync(db, ids, cancellationToken);
 
-        var windows = departments.ToDictionary(d => d.Id, d => Window(d, SettingsOf(settings, d.ClientId), now, windowDays));
+        var windows = departments.ToDictionary(d => d.Id, d => Window(d, SettingsOf(settings, d.ClientId),
+            accountZones.GetValueOrDefault(d.ClientId)?.GetValueOrDefault(d.PosClientNumber!), now, windowDays));
         var first = windows.Count == 0 ? DateOnly.FromDateTime(now.UtcDateTime) : windows.Values.Min(w => w.From);
         var departmentIds = departments.Select(d => d.Id).ToArray();
         var imported = (await db.ImportedDays.AsNoTracking()
@@ -129,9 +132,9 @@ public sealed class ImportHealthReader(PosDbContext db, TimeProvider clock, ICon
     /// <summary>The department's window: the last N local days up to yesterday, in its own zone.</summary>
     private sealed record DayWindow(TimeZoneInfo Zone, DateOnly From, DateOnly Yesterday);
 
-    private static DayWindow Window(DepartmentEntity department, GeneralSettingsEntity settings, DateTimeOffset now, int days)
+    private static DayWindow Window(DepartmentEntity department, GeneralSettingsEntity settings, string? accountZone, DateTimeOffset now, int days)
     {
-        var zone = TimeZones.ForDepartment(department.TimeZone, settings.TimeZone);
+        var zone = TimeZones.ForDepartment(department.TimeZone, accountZone, settings.TimeZone);
         var yesterday = TimeZones.LocalDateOf(now, zone).AddDays(-1);
         return new DayWindow(zone, yesterday.AddDays(1 - days), yesterday);
     }

@@ -29,16 +29,27 @@ public sealed class ConnectionDirectory(IServiceScopeFactory scopes, TimeProvide
     /// authorisation); accounts without one are absent. The latest authorisation wins. It is the default zone of the
     /// departments naming the account (<see cref="Domain.TimeZones.ForDepartment"/>).
     /// </summary>
-    public static async Task<IReadOnlyDictionary<string, string>> AccountZonesAsync(PosDbContext db, long clientId, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyDictionary<string, string>> AccountZonesAsync(PosDbContext db, long clientId, CancellationToken cancellationToken) =>
+        (await AccountZonesAsync(db, [clientId], cancellationToken)).GetValueOrDefault(clientId) ?? new Dictionary<string, string>();
+
+    /// <summary>The same for several clients at once (the fleet's import health), by client.</summary>
+    public static async Task<IReadOnlyDictionary<long, IReadOnlyDictionary<string, string>>> AccountZonesAsync(PosDbContext db,
+        IReadOnlyCollection<long> clientIds, CancellationToken cancellationToken)
     {
+        var ids = clientIds.ToArray();
         var zones = await db.LightspeedConnections.AsNoTracking()
-            .Where(c => c.ClientId == clientId && c.AuthorizedAt != null)
+            .Where(c => ids.Contains(c.ClientId) && c.AuthorizedAt != null)
             .OrderBy(c => c.AuthorizedAt)
-            .SelectMany(c => c.Accounts.Where(a => a.TimeZone != null).Select(a => new { a.AccountId, a.TimeZone }))
+            .SelectMany(c => c.Accounts.Where(a => a.TimeZone != null).Select(a => new { c.ClientId, a.AccountId, a.TimeZone }))
             .ToListAsync(cancellationToken);
-        var byAccount = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var zone in zones) byAccount[zone.AccountId] = zone.TimeZone!;
-        return byAccount;
+        var byClient = new Dictionary<long, IReadOnlyDictionary<string, string>>();
+        foreach (var client in zones.GroupBy(z => z.ClientId))
+        {
+            var byAccount = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var zone in client) byAccount[zone.AccountId] = zone.TimeZone!;
+            byClient[client.Key] = byAccount;
+        }
+        return byClient;
     }
 
     /// <summary>The ACTIVE connection that reads <paramref name="account"/> for the client, or why there is none.</summary>
