@@ -7,6 +7,7 @@ import { loadConnections } from "./page/connections";
 import { clientId, type PageContext } from "./page/context";
 import { loadDepartments, setUpSelectAll } from "./page/departments";
 import { $, translatePage } from "./page/dom";
+import { loadFleet, loadHealth } from "./page/health-view";
 import { setUpImportForm } from "./page/import-form";
 import { JobPanel } from "./page/job-panel";
 import { setUpLanguageMenu } from "./page/language-menu";
@@ -32,6 +33,9 @@ function connect(settings: Settings) {
   void loadDepartments(page);
   void loadConnections(page);
   void jobs.resume();
+  void loadHealth(page);
+  // Support's view of the fleet's problems (ListImportHealth needs the support or service role).
+  if (new URLSearchParams(location.search).get("view") === "support") void loadFleet(page);
 }
 
 connect(page.settings);

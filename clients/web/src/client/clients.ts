@@ -1,8 +1,9 @@
-// Typed clients of the six Pos.Grpc services over gRPC-Web (the host's HTTP/1.1 port, 5081 by default).
+// Typed clients of the seven Pos.Grpc services over gRPC-Web (the host's HTTP/1.1 port, 5081 by default).
 import { createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import { DepartmentService } from "../gen/pos/departments/v1/department_service_pb";
 import { FieldMappingService } from "../gen/pos/field_mapping/v1/field_mapping_service_pb";
+import { ImportHealthService } from "../gen/pos/imports/v1/import_health_pb";
 import { ImportService } from "../gen/pos/imports/v1/import_service_pb";
 import { LightspeedAuthService } from "../gen/pos/lightspeed_auth/v1/lightspeed_auth_service_pb";
 import { SettingsService } from "../gen/pos/settings/v1/settings_service_pb";
@@ -17,6 +18,7 @@ export interface PosClients {
   fieldMapping: Client<typeof FieldMappingService>;
   lightspeedAuth: Client<typeof LightspeedAuthService>;
   imports: Client<typeof ImportService>;
+  importHealth: Client<typeof ImportHealthService>;
   weeklyBalance: Client<typeof WeeklyBalanceService>;
 }
 
@@ -46,7 +48,7 @@ export function createPosTransport(baseUrl: string, tokenProvider: TokenProvider
   });
 }
 
-/** Typed clients of the six services, sharing one gRPC-Web transport with the bearer-token interceptor. */
+/** Typed clients of the seven services, sharing one gRPC-Web transport with the bearer-token interceptor. */
 export function createPosClients(baseUrl: string, tokenProvider: TokenProvider, options: PosClientOptions = {}): PosClients {
   const transport = createPosTransport(baseUrl, tokenProvider, options);
   return {
@@ -55,6 +57,7 @@ export function createPosClients(baseUrl: string, tokenProvider: TokenProvider, 
     fieldMapping: createClient(FieldMappingService, transport),
     lightspeedAuth: createClient(LightspeedAuthService, transport),
     imports: createClient(ImportService, transport),
+    importHealth: createClient(ImportHealthService, transport),
     weeklyBalance: createClient(WeeklyBalanceService, transport),
   };
 }

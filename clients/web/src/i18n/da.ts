@@ -1,6 +1,7 @@
 import { Code } from "@connectrpc/connect";
 import { PosFieldType } from "../gen/pos/field_mapping/v1/field_mapping_service_pb";
 import { DepartmentImportState, ImportJobState } from "../gen/pos/imports/v1/import_service_pb";
+import { DayImportStatus, ImportHealthProblem } from "../gen/pos/imports/v1/import_health_pb";
 import { ConnectionState } from "../gen/pos/lightspeed_auth/v1/lightspeed_auth_service_pb";
 import type { Formats } from "./format";
 import { counter, type Messages } from "./messages";
@@ -121,6 +122,46 @@ export function danish(f: Formats): Messages {
     tableProblem: "Problem",
     problems: "Problemer",
     job: "Job",
+
+    healthTitle: "Importstatus",
+    healthLoading: "Kontrollerer importerne…",
+    healthNoDepartments: "Ingen afdeling har et POS-klientnummer endnu.",
+    healthUpToDate: "Opdateret",
+    healthProblems: {
+      [ImportHealthProblem.UNSPECIFIED]: "Problem",
+      [ImportHealthProblem.NOT_CONNECTED]: "Ikke forbundet",
+      [ImportHealthProblem.REAUTHORIZATION_REQUIRED]: "Godkend igen",
+      [ImportHealthProblem.NOT_ACTIVATED]: "Ikke aktiveret",
+      [ImportHealthProblem.DAYS_MISSING]: "Dage mangler",
+      [ImportHealthProblem.DAYS_FAILED]: "Dage fejlede",
+      [ImportHealthProblem.NIGHT_LATE]: "Natten forsinket",
+      [ImportHealthProblem.NIGHT_FAILED]: "Natten fejlede",
+    },
+    dayStatuses: {
+      [DayImportStatus.UNSPECIFIED]: "ukendt",
+      [DayImportStatus.MISSING]: "mangler",
+      [DayImportStatus.FAILED]: "fejlede",
+      [DayImportStatus.PENDING]: "i gang",
+      [DayImportStatus.INCOMPLETE]: "ufuldstændig",
+    },
+    lastNight: (day, state, ended, confirm, inTime) =>
+      `Sidste nat (${day}): ${state.toLowerCase()}${ended ? ` kl. ${ended}` : ""}` +
+      (confirm ? (inTime ? `, før godkendelsestidspunktet ${confirm}.` : `, efter godkendelsestidspunktet ${confirm}.`) : "."),
+    noNightYet: "Ingen planlagt import de sidste to dage.",
+    nextRun: (when) => `Næste planlagte import: ${when}.`,
+    noNextRun: "Ingen planlagt import kører (POS-import slået fra eller ingen aktiv forbindelse).",
+    healthColumnDepartment: "Afdeling",
+    healthColumnConnection: "Forbindelse",
+    healthColumnLastImported: "Sidst importerede dag",
+    healthColumnDays: "Dage ikke importeret",
+    neverImported: "aldrig",
+    windowChecked: (days) => `De seneste ${count(days, "dag", "dage")} til og med i går kontrolleres.`,
+    retryAt: (clock) => `prøves igen kl. ${clock}`,
+    fleetTitle: "Support: kunder med problemer",
+    fleetLoading: "Gennemgår kunderne…",
+    fleetNone: "Ingen kunde med POS-import har problemer.",
+    fleetDenied: "Kun support- og serviceroller ser alle kunder.",
+    fleetClient: (id) => `Kunde ${id}`,
 
     totalsTitle: (from, until) => `I ugebalancen nu, ${from} til ${until}`,
     totalsUnavailable: (reason) => `Ugebalancen kunne ikke læses: ${reason}`,

@@ -1,6 +1,7 @@
 import { Code } from "@connectrpc/connect";
 import { PosFieldType } from "../gen/pos/field_mapping/v1/field_mapping_service_pb";
 import { DepartmentImportState, ImportJobState } from "../gen/pos/imports/v1/import_service_pb";
+import { DayImportStatus, ImportHealthProblem } from "../gen/pos/imports/v1/import_health_pb";
 import { ConnectionState } from "../gen/pos/lightspeed_auth/v1/lightspeed_auth_service_pb";
 import type { Formats } from "./format";
 import { counter, type Messages } from "./messages";
@@ -120,6 +121,46 @@ export function english(f: Formats): Messages {
     tableProblem: "Problem",
     problems: "Problems",
     job: "Job",
+
+    healthTitle: "Import health",
+    healthLoading: "Checking the imports…",
+    healthNoDepartments: "No department has a POS client number yet.",
+    healthUpToDate: "Up to date",
+    healthProblems: {
+      [ImportHealthProblem.UNSPECIFIED]: "Problem",
+      [ImportHealthProblem.NOT_CONNECTED]: "Not connected",
+      [ImportHealthProblem.REAUTHORIZATION_REQUIRED]: "Authorise again",
+      [ImportHealthProblem.NOT_ACTIVATED]: "Not activated",
+      [ImportHealthProblem.DAYS_MISSING]: "Days missing",
+      [ImportHealthProblem.DAYS_FAILED]: "Days failed",
+      [ImportHealthProblem.NIGHT_LATE]: "Night late",
+      [ImportHealthProblem.NIGHT_FAILED]: "Night failed",
+    },
+    dayStatuses: {
+      [DayImportStatus.UNSPECIFIED]: "unknown",
+      [DayImportStatus.MISSING]: "missing",
+      [DayImportStatus.FAILED]: "failed",
+      [DayImportStatus.PENDING]: "in progress",
+      [DayImportStatus.INCOMPLETE]: "incomplete",
+    },
+    lastNight: (day, state, ended, confirm, inTime) =>
+      `Last night (${day}): ${state.toLowerCase()}${ended ? ` at ${ended}` : ""}` +
+      (confirm ? (inTime ? `, before the confirm time ${confirm}.` : `, after the confirm time ${confirm}.`) : "."),
+    noNightYet: "No scheduled import in the last two days.",
+    nextRun: (when) => `Next scheduled import: ${when}.`,
+    noNextRun: "No scheduled import will run (POS import off or no active connection).",
+    healthColumnDepartment: "Department",
+    healthColumnConnection: "Connection",
+    healthColumnLastImported: "Last imported day",
+    healthColumnDays: "Days not imported",
+    neverImported: "never",
+    windowChecked: (days) => `The last ${count(days, "day", "days")} up to yesterday are checked.`,
+    retryAt: (clock) => `retried at ${clock}`,
+    fleetTitle: "Support: clients with problems",
+    fleetLoading: "Looking through the clients…",
+    fleetNone: "No client with POS import has a problem.",
+    fleetDenied: "Only support and service roles see every client.",
+    fleetClient: (id) => `Client ${id}`,
 
     totalsTitle: (from, until) => `In the weekly balance now, ${from} to ${until}`,
     totalsUnavailable: (reason) => `The weekly balance could not be read: ${reason}`,

@@ -5,6 +5,7 @@
 import type { Code } from "@connectrpc/connect";
 import type { ConnectionState } from "../gen/pos/lightspeed_auth/v1/lightspeed_auth_service_pb";
 import type { DepartmentImportState, ImportJobState } from "../gen/pos/imports/v1/import_service_pb";
+import type { DayImportStatus, ImportHealthProblem } from "../gen/pos/imports/v1/import_health_pb";
 import type { PosFieldType } from "../gen/pos/field_mapping/v1/field_mapping_service_pb";
 import type { Formats } from "./format";
 
@@ -101,6 +102,32 @@ export interface Messages {
   tableProblem: string;
   problems: string;
   job: string;
+
+  // Import health (GetImportHealth) and, for support, the fleet's problems (ListImportHealth).
+  healthTitle: string;
+  healthLoading: string;
+  healthNoDepartments: string;
+  healthUpToDate: string;
+  healthProblems: Record<ImportHealthProblem, string>;
+  dayStatuses: Record<DayImportStatus, string>;
+  /** The last night: its day, its state, when it ended (if it did) and whether that was before the confirm time. */
+  lastNight(scheduledFor: string, state: string, ended: string | undefined, confirmTime: string | undefined, inTime: boolean): string;
+  noNightYet: string;
+  nextRun(when: string): string;
+  noNextRun: string;
+  healthColumnDepartment: string;
+  healthColumnConnection: string;
+  healthColumnLastImported: string;
+  healthColumnDays: string;
+  neverImported: string;
+  /** "Last 7 days checked". */
+  windowChecked(days: number): string;
+  retryAt(clock: string): string;
+  fleetTitle: string;
+  fleetLoading: string;
+  fleetNone: string;
+  fleetDenied: string;
+  fleetClient(id: string): string;
 
   // The weekly balance after an import.
   totalsTitle(from: string, until: string): string;

@@ -14,6 +14,9 @@ const tones: Record<ConnectionState, StateLabel["tone"]> = {
   [ConnectionState.REVOKED]: "cancelled",
 };
 
+/** The colour of a connection's state (the health view uses it too). */
+export const connectionTone = (state: ConnectionState): StateLabel["tone"] => tones[state] ?? "idle";
+
 export async function loadConnections(page: PageContext) {
   const { t, f } = page.i18n;
   const box = $("connections");
