@@ -60,7 +60,7 @@ public static class OperationsExtensions
                 if (http.Features.Get<IHttpMetricsTagsFeature>() is { } metrics) metrics.MetricsDisabled = true;
                 return next(http);
             });
-            operations.UseOpenTelemetryPrometheusScrapingEndpoint(MetricsPath);
+            if (app.Services.GetRequiredService<TelemetryOptions>().Enabled) operations.UseOpenTelemetryPrometheusScrapingEndpoint(MetricsPath);
             operations.UseHealthChecks(LivePath, Probe(Probes.Liveness));
             operations.UseHealthChecks(ReadyPath, Probe(Probes.Readiness));
             operations.Run(http =>

@@ -32,6 +32,8 @@ public static class TelemetryExtensions
         // and the providers log one line per failed request.
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
 
+        builder.Services.AddSingleton(options);
+        if (!options.Enabled) return builder;
         builder.Services.AddSingleton<FleetMetrics>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetMetrics>());
 

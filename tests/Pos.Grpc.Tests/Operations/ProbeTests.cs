@@ -101,3 +101,27 @@ public sealed class ShutdownProbeTests
         await host.DisposeAsync();
     }
 }
+
+/// <summary>A host with Telemetry:Enabled=false: the probes stay, /metrics is gone.</summary>
+public sealed class UninstrumentedHostFixture : PosHostFixture
+{
+    protected override Dictionary<string, string?> HostSettings()
+    {
+        var settings = base.HostSettings();
+        settings["Telemetry:Enabled"] = "false";
+        return settings;
+    }
+}
+
+public sealed class UninstrumentedHostTests(UninstrumentedHostFixture host) : IClassFixture<UninstrumentedHostFixture>
+{
+    [Fact]
+    public async Task TelemetryOff_ProbesAnswer_AndThereAreNoMetrics()
+    {
+        using var http = new HttpClient();
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{host.OperationsPort}/healthz/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{host.OperationsPort}/metrics")).StatusCode);
+        var health = new Health.HealthClient(host.Channel(null));
+        Assert.Equal(ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest { Service = "liveness" })).Status);
+    }
+}

@@ -8,6 +8,12 @@ public sealed class TelemetryOptions
 {
     public const string Section = "Telemetry";
 
+    /// <summary>
+    /// Off: no OpenTelemetry at all (no /metrics, no spans, no fleet queries); trace ids still come from ASP.NET Core's own
+    /// activities. For measuring what the instrumentation costs (docs/benchmarks.md), or a host that must shed it.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>The service.name resource attribute of every signal.</summary>
     public string ServiceName { get; set; } = "pos-grpc";
 
