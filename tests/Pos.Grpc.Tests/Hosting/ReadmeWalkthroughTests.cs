@@ -137,6 +137,63 @@ public sealed class ReadmeWalkthroughTests(DevelopmentTokensHostFixture host) : 
     }
 
     /// <summary>
+    /// The K-Series walkthrough (README: a restaurant on Lightspeed Restaurant), both blocks as one bash session against the
+    /// sandbox's K-Series location as scripts/run.sh starts it: client 2 set up, authorised in the sandbox and activated,
+    /// its devices listed, last week imported and watched to the end with the skipped sale types, and the weekly balance
+    /// holding gross sales per device and hour and visitors from covers.
+    /// </summary>
+    [Fact]
+    public async Task KSeriesWalkthrough_RunsAsPrinted_ARestaurantSetUpAuthorisedImportedAndWatched()
+    {
+        var (exitCode, output) = await RunBashAsync(WalkthroughBlock("kseries-configuration") + WalkthroughBlock("kseries-import"));
+        Assert.True(exitCode == 0, output);
+
+        await using var db = host.NewDbContext();
+        var settings = await db.GeneralSettings.SingleAsync(s => s.ClientId == 2);
+        Assert.Equal((int)Contracts.Settings.V1.PosIntegrationService.LightspeedKSeries, settings.PosIntegrationService);
+        var department = await db.Departments.Include(d => d.Registers).SingleAsync(d => d.Id == 20);
+        Assert.Equal((2, "45454565682155", null), (department.ClientId, department.PosClientNumber, department.PosShopId));
+        Assert.Equal(["141948669132831", "141948669132832", "141948669132833"], department.Registers.OrderBy(r => r.RegisterNumber).Select(r => r.PosRegisterId));
+        // Visitors is provided by K-Series: the mapping report does not list it, the job does not call it "not provided".
+        Assert.DoesNotContain("notProvidedFieldTypes", output);
+
+        // The consent page names the business and its location; the connection is K-Series', activated by the integration contact.
+        var page = System.Net.WebUtility.HtmlDecode(output);
+        Assert.Contains("Lightspeed is connected", page);
+        Assert.Contains("Sandbox Restaurants ApS (45454565682100)", page);
+        Assert.Contains("45454565682155 Nørrebro Bistro", page);
+        Assert.Contains("LIGHTSPEED_PROVIDER_K_SERIES", output);
+        Assert.Contains("CONNECTION_STATE_AUTHORIZED", output);
+        Assert.Contains("CONNECTION_STATE_ACTIVE", output);
+        var connection = await db.LightspeedConnections.Include(c => c.Accounts).SingleAsync(c => c.ClientId == 2);
+        Assert.Equal(("45454565682100", "ic-anna"), (connection.AccountId, connection.ActivatedBy));
+        Assert.Equal(["45454565682155"], connection.Accounts.Select(a => a.AccountId));
+        // The devices, found in recent sales, each feeding department 20.
+        foreach (var device in new[] { "Bar iPad", "Floor iPad 1", "Floor iPad 2" }) Assert.Contains(device, output);
+        Assert.Contains("\"departmentId\": \"20\"", output);
+
+        // The import: last week, watched until SUCCEEDED, with the types read and not counted shown in its progress.
+        Assert.Contains("IMPORT_JOB_STATE_SUCCEEDED", output);
+        var job = await db.ImportJobs.SingleAsync(j => j.ClientId == 2);
+        Assert.Equal((int)ImportJobState.Succeeded, job.State);
+        Assert.Equal((7, 7), (job.DepartmentDaysTotal, job.DepartmentDaysDone));
+        Assert.Contains("\"skippedSales\"", output);
+        var skipped = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, long>>(job.SkippedSales)!;
+        Assert.Contains("SPLIT", skipped.Keys);
+        foreach (var type in skipped.Keys) Assert.Contains($"\"type\": \"{type}\"", output);
+
+        // The weekly balance: gross sales per device and hour, visitors from covers, both imported for every device.
+        Assert.Contains("\"posTerminalNumber\": \"141948669132831\"", output);
+        Assert.Contains("\"localStart\"", output);
+        var values = await db.DayValues.Where(v => v.DepartmentId == 20).ToListAsync();
+        Assert.Equal([1, 2, 3], values.Select(v => v.RegisterNumber).Distinct().Order());
+        Assert.True(values.Where(v => v.FieldId == 6266).Sum(v => v.Value) > 0);
+        Assert.True(values.Where(v => v.FieldId == 6267).Sum(v => v.Value) > 0);
+        var stats = await host.SimulatorAdmin.GetFromJsonAsync<JsonElement>($"/__sim/kseries/clients/{LightspeedSandboxFixture.KSeriesSandboxClientId}/stats");
+        Assert.Equal(1, stats.GetProperty("codeExchanges").GetInt64());
+    }
+
+    /// <summary>
     /// The bad-request example through the buf curl shim (what most readers have): it exits with buf's code 24 and
     /// prints the JSON status the README shows, naming the field; client 1's settings are not changed.
     /// </summary>

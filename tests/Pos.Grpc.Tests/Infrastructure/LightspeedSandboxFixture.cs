@@ -6,13 +6,17 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Pos.Grpc.Providers.KSeries;
 using Pos.Grpc.LightspeedSimulator;
 
 namespace Pos.Grpc.Tests.Infrastructure;
 
 /// <summary>
 /// The host talking to the Lightspeed simulator over real HTTP, as in the README's sandbox: the simulator runs
-/// in-process on its own free port, and its OAuth client redirects to the host's callback.
+/// in-process on its own free port, and its OAuth client redirects to the host's callback. It plays both POS as
+/// scripts/run.sh's sandbox does: R-Series with the client registered here, K-Series with the sandbox's own client
+/// (devp-v2-demo-sandbox, business location 45454565682155).
 /// </summary>
 public class LightspeedSandboxFixture : PosHostFixture
 {
@@ -42,7 +46,7 @@ public class LightspeedSandboxFixture : PosHostFixture
         var register = await SimulatorAdmin.PutAsJsonAsync($"/__sim/clients/{SimulatorClientId}", new
         {
             clientSecret = SimulatorClientSecret,
-            redirectUri = $"http://127.0.0.1:{GrpcWebPort}/oauth/lightspeed/callback",
+            redirectUri = CallbackUrl,
             accountId = CopenhagenAccount,
         });
         register.EnsureSuccessStatusCode();
@@ -55,8 +59,26 @@ public class LightspeedSandboxFixture : PosHostFixture
         settings["Lightspeed:ApiBaseUrl"] = SimulatorUrl.ToString();
         settings["Lightspeed:ClientId"] = SimulatorClientId;
         settings["Lightspeed:ClientSecret"] = SimulatorClientSecret;
+        settings["LightspeedKSeries:ApiBaseUrl"] = SimulatorUrl.ToString();
+        settings["LightspeedKSeries:V2OAuthBaseUrl"] = SimulatorUrl.ToString();
+        settings["LightspeedKSeries:ClientId"] = KSeriesSandboxClientId;
+        settings["LightspeedKSeries:ClientSecret"] = KSeriesSandboxClientSecret;
         return settings;
     }
+
+    /// <summary>The simulator's K-Series sandbox client (any redirect URI) and its location, as scripts/run.sh uses them.</summary>
+    public const string KSeriesSandboxClientId = "devp-v2-demo-sandbox";
+    public const string KSeriesSandboxClientSecret = "sandbox-secret";
+    public const long KSeriesSandboxLocation = 45454565682155;
+
+    /// <summary>The host's OAuth callback, where both POS send the merchant's browser back.</summary>
+    public string CallbackUrl => $"http://127.0.0.1:{GrpcWebPort}/oauth/lightspeed/callback";
+
+    /// <summary>
+    /// K-Series sends its redirect URI (R-Series uses the one registered with Lightspeed), and the host's port is known only
+    /// once it listens: set on the host's options after every start, which the client reads at every authorisation.
+    /// </summary>
+    protected override void HostStarted() => Services.GetRequiredService<IOptions<KSeriesOptions>>().Value.RedirectUri = CallbackUrl;
 
     /// <summary>
     /// Stops the host and the simulator, then starts the simulator again on its port with the same options and the host on

@@ -64,7 +64,11 @@ public class PosHostFixture : IAsyncLifetime
         });
         await _app.StartAsync();
         if (WaitForMigratedDatabase) await WaitUntilMigratedAsync();
+        HostStarted();
     }
+
+    /// <summary>Called after every start of the host (a restart included), once its ports are bound.</summary>
+    protected virtual void HostStarted() { }
 
     protected async Task StopHostAsync()
     {
@@ -115,6 +119,8 @@ public class PosHostFixture : IAsyncLifetime
         // No test may reach for the real Lightspeed: a closed local port fails at once.
         ["Lightspeed:AuthBaseUrl"] = "http://127.0.0.1:9",
         ["Lightspeed:ApiBaseUrl"] = "http://127.0.0.1:9",
+        ["LightspeedKSeries:ApiBaseUrl"] = "http://127.0.0.1:9",
+        ["LightspeedKSeries:V2OAuthBaseUrl"] = "http://127.0.0.1:9",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:Console:FormatterName"] = "simple",
         [RateLimitPermitsPerPeriod] = RateLimitOutOfReach,

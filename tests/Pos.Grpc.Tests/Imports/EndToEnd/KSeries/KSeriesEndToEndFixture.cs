@@ -5,7 +5,6 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Pos.Grpc.Contracts.Departments.V1;
 using Pos.Grpc.Contracts.FieldMapping.V1;
 using Pos.Grpc.Contracts.Imports.V1;
@@ -14,7 +13,6 @@ using Pos.Grpc.Contracts.Settings.V1;
 using Pos.Grpc.Contracts.WeeklyBalance.V1;
 using Pos.Grpc.Host;
 using Pos.Grpc.Host.Infrastructure.Auth;
-using Pos.Grpc.Providers.KSeries;
 using Pos.Grpc.Tests.Imports.Jobs;
 using Pos.Grpc.Tests.Infrastructure;
 using Week = Pos.Grpc.Contracts.WeeklyBalance.V1.WeeklyBalance;
@@ -38,13 +36,11 @@ public sealed class KSeriesEndToEndFixture : LightspeedSandboxFixture
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        // The callback's port is known only now that the host listens; the simulator accepts its registered redirect URI
-        // exactly, as K-Series does, and the client reads its options at every authorisation.
-        var callback = $"http://127.0.0.1:{GrpcWebPort}/oauth/lightspeed/callback";
-        Services.GetRequiredService<IOptions<KSeriesOptions>>().Value.RedirectUri = callback;
+        // The callback's port is known only now that the host listens; the simulator accepts this client's registered
+        // redirect URI exactly, as K-Series does (the host's options got it when it started).
         var register = await SimulatorAdmin.PutAsJsonAsync($"/__sim/kseries/clients/{KClientId}", new
         {
-            clientSecret = KClientSecret, generation = "V2", redirectUri = callback,
+            clientSecret = KClientSecret, generation = "V2", redirectUri = CallbackUrl,
         });
         register.EnsureSuccessStatusCode();
     }
@@ -57,8 +53,6 @@ public sealed class KSeriesEndToEndFixture : LightspeedSandboxFixture
         settings["Imports:Engine:RetryBaseDelay"] = "00:00:00.050";
         settings["Imports:Watch:HeartbeatInterval"] = "00:00:01";
         settings["Imports:Watch:MinUpdateInterval"] = "00:00:00.100";
-        settings["LightspeedKSeries:ApiBaseUrl"] = SimulatorUrl.ToString();
-        settings["LightspeedKSeries:V2OAuthBaseUrl"] = SimulatorUrl.ToString();
         settings["LightspeedKSeries:ClientId"] = KClientId;
         settings["LightspeedKSeries:ClientSecret"] = KClientSecret;
         settings["LightspeedKSeries:InitialBackoff"] = "00:00:00.050";
