@@ -46,6 +46,9 @@ public static class ProvidersExtensions
         builder.Services.AddSingleton<ILightspeedConnector, KSeriesConnector>();
         builder.Services.AddSingleton<LightspeedConnectors>();
         builder.Services.AddScoped<LightspeedAuthorizationFlow>();
+        builder.Services.AddOptions<AbandonedAuthorizationOptions>().BindConfiguration(AbandonedAuthorizationOptions.Section)
+            .Validate(o => o.SweepInterval > TimeSpan.Zero, "LightspeedAuth:SweepInterval must be positive.").ValidateOnStart();
+        builder.Services.AddHostedService<AbandonedAuthorizations>();
         builder.Services.AddOptions<RegisterListingOptions>().BindConfiguration(RegisterListingOptions.Section)
             .Validate(o => !o.Problems().Any(), $"{RegisterListingOptions.Section}: see RegisterListingOptions for the valid values.").ValidateOnStart();
         builder.Services.AddSingleton<AccountLayouts>();

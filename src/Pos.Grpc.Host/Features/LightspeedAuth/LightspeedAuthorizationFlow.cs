@@ -43,6 +43,7 @@ public sealed class LightspeedAuthorizationFlow(
         var settings = await db.GetOrDefaultAsync(clientId, cancellationToken);
         var system = PosProviders.SystemOf(settings.PosIntegrationService) ?? PosSystem.LightspeedRSeries;
         var (url, verifier) = connectors.For(system).BeginAuthorization(state);
+        await AbandonedAuthorizations.MakeRoomAsync(db, clientId, now, cancellationToken);
         var connection = new LightspeedConnectionEntity
         {
             Id = Guid.NewGuid(), ClientId = clientId, Provider = (int)system, State = (int)ConnectionState.PendingConsent, AuthorizedBy = user,
