@@ -13,7 +13,7 @@ namespace Pos.Grpc.Client.Tests;
 /// <summary>
 /// The Import POS page's health view (a client's supervisor) and support view (the fleet's problems) in headless
 /// Chromium against the real host, in English and in Danish. The client's history is written into the host's database:
-/// department 2101 imported every day of the window, 2102 failed yesterday and its connection needs authorising again;
+/// department 2101 imported every day of the window (numbers on register 1 yesterday), 2102 failed yesterday and its connection needs authorising again;
 /// last night ended before the confirm time. axe finds nothing serious in either view. Writes docs/screenshots'
 /// import-pos(-da)-health and -support pictures when POS_SCREENSHOT_DIR is set.
 /// </summary>
@@ -51,6 +51,10 @@ public sealed class ImportPageHealthTests(PosHostFixture host) : IClassFixture<P
         Assert.Contains("LIGHTSPEED_FORBIDDEN", rows[0].GetProperty("text").GetString());
         Assert.Empty(rows[1].GetProperty("problems").EnumerateArray());
         Assert.Empty(rows[1].GetProperty("days").EnumerateArray());
+        // Each department's one register (no terminal numbers), with its last day with numbers in the window: Copenhagen's
+        // yesterday, none for Aarhus.
+        var registers = rows.Select(r => Assert.Single(r.GetProperty("registers").EnumerateArray()).GetString()).ToList();
+        Assert.NotEqual(registers[0], registers[1]);
         Assert.NotEqual("", page.GetProperty("night").GetString());
         Assert.True(page.GetProperty("fleetHidden").GetBoolean());
 
@@ -71,6 +75,7 @@ public sealed class ImportPageHealthTests(PosHostFixture host) : IClassFixture<P
             if (_seeded) return;
             var seed = new ImportSeed(host);
             await seed.ReadyClientAsync(ClientId, (2101, "1001"), (2102, "1002"));
+            await seed.DayValueAsync(2101, 1, Dates.ToWire(Yesterday), ImportSeed.GrossSalesFieldOf(ClientId), 41335.25m);
             await using var db = host.NewDbContext();
             await db.Departments.Where(d => d.Id == 2101).ExecuteUpdateAsync(d => d.SetProperty(x => x.Name, "Copenhagen Store"));
             await db.Departments.Where(d => d.Id == 2102).ExecuteUpdateAsync(d => d.SetProperty(x => x.Name, "Aarhus Store"));

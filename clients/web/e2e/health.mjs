@@ -16,6 +16,7 @@ const rows = (page, selector) => page.locator(selector).evaluateAll((nodes) => n
   department: row.getAttribute("data-department"),
   problems: [...row.querySelectorAll("[data-problem]")].map((p) => p.getAttribute("data-problem")),
   days: [...row.querySelectorAll("[data-status]")].map((d) => d.getAttribute("data-status")),
+  registers: [...row.querySelectorAll("[data-register]")].map((r) => r.innerText.trim()),
   text: row.innerText.replace(/\s+/g, " ").trim(),
 })));
 try {

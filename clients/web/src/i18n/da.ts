@@ -155,6 +155,7 @@ export function danish(f: Formats): Messages {
     healthColumnLastImported: "Sidst importerede dag",
     healthColumnDays: "Dage ikke importeret",
     neverImported: "aldrig",
+    registerLastDay: (register, pos, date) => `Kasse ${register}${pos ? ` (Lightspeed ${pos})` : ""}: ${date ?? "ingen tal i de kontrollerede dage"}`,
     windowChecked: (days) => `De seneste ${count(days, "dag", "dage")} til og med i går kontrolleres.`,
     retryAt: (clock) => `prøves igen kl. ${clock}`,
     fleetTitle: "Support: kunder med problemer",

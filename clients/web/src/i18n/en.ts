@@ -154,6 +154,7 @@ export function english(f: Formats): Messages {
     healthColumnLastImported: "Last imported day",
     healthColumnDays: "Days not imported",
     neverImported: "never",
+    registerLastDay: (register, pos, date) => `Register ${register}${pos ? ` (Lightspeed ${pos})` : ""}: ${date ?? "no numbers in the days checked"}`,
     windowChecked: (days) => `The last ${count(days, "day", "days")} up to yesterday are checked.`,
     retryAt: (clock) => `retried at ${clock}`,
     fleetTitle: "Support: clients with problems",

@@ -120,6 +120,8 @@ export interface Messages {
   healthColumnLastImported: string;
   healthColumnDays: string;
   neverImported: string;
+  /** "Register 2 (Lightspeed 12): 30.11.2026", the register's last day with numbers in the window; posRegister may be empty. */
+  registerLastDay(register: number, posRegister: string, date: string | undefined): string;
   /** "Last 7 days checked". */
   windowChecked(days: number): string;
   retryAt(clock: string): string;

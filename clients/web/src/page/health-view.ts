@@ -110,7 +110,9 @@ function departmentRow(department: DepartmentImportHealth, i18n: I18n): HTMLElem
     el("td", {}, el("strong", {}, department.name || t.departmentFallbackName(String(department.departmentId))),
       el("div", {}, problemPills(department.problems, i18n))),
     el("td", {}, el("span", { class: "status-line" }, el("span", { class: `dot ${tone}` }), t.connectionStates[department.connectionState])),
-    el("td", {}, department.lastImportedDate ? f.date(department.lastImportedDate) : t.neverImported),
+    el("td", {}, department.lastImportedDate ? f.date(department.lastImportedDate) : t.neverImported,
+      el("ul", { class: "health-registers muted small" }, ...department.registers.map((r) => el("li", { "data-register": String(r.registerNumber) },
+        t.registerLastDay(r.registerNumber, r.posRegisterId, r.lastDateWithNumbers ? f.date(r.lastDateWithNumbers) : undefined))))),
     el("td", {}, department.days.length === 0 ? "–" : el("ul", { class: "health-days" }, ...department.days.map((day) =>
       el("li", { "data-status": DayImportStatus[day.status] },
         el("span", { class: `pill ${dayTones[day.status]}` }, t.dayStatuses[day.status]), " ", f.date(day.date),

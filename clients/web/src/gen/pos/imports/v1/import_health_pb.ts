@@ -244,7 +244,8 @@ export type RegisterImportHealth = Message<"pos.imports.v1.RegisterImportHealth"
   posRegisterId: string;
 
   /**
-   * The last local day with numbers of this register, "YYYY-MM-DD"; empty: none.
+   * The last local day of the window with numbers of this register,
+   * "YYYY-MM-DD"; empty: none in the window.
    *
    * @generated from field: string last_date_with_numbers = 3;
    */
