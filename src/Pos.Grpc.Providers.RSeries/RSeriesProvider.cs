@@ -114,33 +114,35 @@ public sealed class RSeriesProvider(RSeriesApiClient api) : IPosProvider
         {
             return await pages.MoveNextAsync();
         }
-        catch (RSeriesReauthorizationRequiredException ex)
+        catch (Exception ex) when (Translate(ex) is { } translated)
         {
-            throw new PosProviderException("LIGHTSPEED_REAUTHORIZATION_REQUIRED",
-                "Lightspeed no longer accepts this connection's authorisation: the client must authorise SameSystem again.",
-                permanent: true, ex, needsReauthorization: true);
-        }
-        catch (RSeriesAuthorizationException ex)
-        {
-            throw new PosProviderException("LIGHTSPEED_UNAUTHORIZED", "Lightspeed refused the connection's token.", permanent: true, ex);
-        }
-        catch (RSeriesForbiddenException ex)
-        {
-            throw new PosProviderException("LIGHTSPEED_FORBIDDEN", "Lightspeed refused access to the account's sales.", permanent: true, ex);
-        }
-        catch (RSeriesBadRequestException ex)
-        {
-            throw new PosProviderException("LIGHTSPEED_BAD_REQUEST", "Lightspeed rejected the sales query.", permanent: true, ex);
-        }
-        catch (RSeriesRateLimitException ex)
-        {
-            throw new PosProviderException("LIGHTSPEED_RATE_LIMITED", "Lightspeed kept refusing requests for its rate limit.", permanent: false, ex);
-        }
-        catch (RSeriesApiException ex)
-        {
-            throw new PosProviderException("LIGHTSPEED_UNAVAILABLE", "Lightspeed did not answer properly, even after retries.", permanent: false, ex);
+            throw translated;
         }
     }
+
+    /// <summary>
+    /// An R-Series failure as a <see cref="PosProviderException"/>: a stable reason and plain words, the details in the
+    /// inner exception. Null for anything that is not a failure of Lightspeed (a bug, a cancellation).
+    /// </summary>
+    public static PosProviderException? Translate(Exception e) => e switch
+    {
+        RSeriesReauthorizationRequiredException => new PosProviderException("LIGHTSPEED_REAUTHORIZATION_REQUIRED",
+            "Lightspeed no longer accepts this connection's authorisation: the client must authorise SameSystem again.",
+            permanent: true, e, needsReauthorization: true),
+        ConnectionTokensMissingException => new PosProviderException("LIGHTSPEED_UNAUTHORIZED",
+            "The connection has no Lightspeed tokens: the client must authorise SameSystem again.", permanent: true, e),
+        RSeriesAuthorizationException => new PosProviderException("LIGHTSPEED_UNAUTHORIZED", "Lightspeed refused the connection's token.", permanent: true, e),
+        RSeriesForbiddenException => new PosProviderException("LIGHTSPEED_FORBIDDEN", "Lightspeed refused access to the account's sales.", permanent: true, e),
+        RSeriesBadRequestException => new PosProviderException("LIGHTSPEED_BAD_REQUEST", "Lightspeed rejected the sales query.", permanent: true, e),
+        RSeriesRateLimitException => new PosProviderException("LIGHTSPEED_RATE_LIMITED", "Lightspeed kept refusing requests for its rate limit.", permanent: false, e),
+        RSeriesApiException => new PosProviderException("LIGHTSPEED_UNAVAILABLE", "Lightspeed did not answer properly, even after retries.", permanent: false, e),
+        // The sign-in server refused (invalid_grant is the reauthorisation above), or could not be reached or failed.
+        RSeriesOAuthException { StatusCode: not null and < global::System.Net.HttpStatusCode.InternalServerError } => new PosProviderException(
+            "LIGHTSPEED_UNAUTHORIZED", "Lightspeed refused to renew the connection's token.", permanent: true, e),
+        RSeriesOAuthException or HttpRequestException => new PosProviderException("LIGHTSPEED_UNAVAILABLE",
+            "Lightspeed's sign-in server did not answer properly, even after retries.", permanent: false, e),
+        _ => null,
+    };
 
     private static RSeriesConnection ConnectionOf(PosConnection connection) => new(connection.ConnectionKey, AccountIdOf(connection.Account));
 

@@ -21,9 +21,11 @@ public static class LightspeedCallbackEndpoint
 
     public static void MapLightspeedCallback(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet(Path, async (HttpContext http, string? code, string? state, string? error, LightspeedCallbackLimits limits,
-            OAuthStateSigner states, LightspeedAuthorizationFlow flow, PosDbContext db, RefusalLog refusals, CancellationToken cancellationToken) =>
+            OAuthStateSigner states, LightspeedAuthorizationFlow flow, PosDbContext db, RefusalLog refusals, ILoggerFactory logs,
+            CancellationToken cancellationToken) =>
         {
             var address = CallerKeys.AddressOf(http);
+            var logger = logs.CreateLogger(typeof(LightspeedCallbackEndpoint));
             if (!limits.TryAdmit(address, out var retryAfter))
             {
                 refusals.Record(address, Method, StatusCode.ResourceExhausted, "RATE_LIMITED", "Too many callback requests from this address.");
@@ -59,6 +61,14 @@ public static class LightspeedCallbackEndpoint
             catch (PosException ex)
             {
                 return Page(HttpStatusCode.BadRequest, "Lightspeed could not be connected", ex.Message);
+            }
+            catch (Exception ex) when (ProviderFailures.ForCaller(ex) is { } refusal)
+            {
+                logger.LogWarning("{Method}: Lightspeed failed ({Reason}): {Detail}", Method, refusal.Reason, ProviderFailures.Detail(ex));
+                // The state was spent on this attempt: only a new authorisation can succeed.
+                return refusal is UnavailableException
+                    ? Page(HttpStatusCode.ServiceUnavailable, "Lightspeed did not answer", $"{refusal.Message} Start the authorisation again in a few minutes.")
+                    : Page(HttpStatusCode.BadRequest, "Lightspeed could not be connected", $"{refusal.Message} Start the authorisation again.");
             }
         });
 

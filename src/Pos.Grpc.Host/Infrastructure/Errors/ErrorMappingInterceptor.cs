@@ -56,6 +56,13 @@ public sealed class ErrorMappingInterceptor(RefusalLog refusals, ILogger<ErrorMa
         }
     }
 
+    /// <summary>Plain words for the caller; what happened on the wire for the log.</summary>
+    private Google.Rpc.Status FromLightspeedFailure(PosException refusal, Exception failure, ServerCallContext context)
+    {
+        logger.LogWarning("{Method}: Lightspeed failed ({Reason}): {Detail}", context.Method, refusal.Reason, ProviderFailures.Detail(failure));
+        return FromPosException(refusal);
+    }
+
     private static void MarkReached(ServerCallContext context) => context.GetHttpContext().Items[ReachedKey] = true;
 
     private RpcException Map(Exception exception, ServerCallContext context)
@@ -68,8 +75,7 @@ public sealed class ErrorMappingInterceptor(RefusalLog refusals, ILogger<ErrorMa
                 Status(Code.AlreadyExists, "UNIQUE_VIOLATION", $"A resource with the same unique key exists already ({pg.ConstraintName})."),
             OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
                 Status(Code.Cancelled, "CANCELLED", "The call was cancelled."),
-            Pos.Grpc.Providers.RSeries.RSeriesApiException or HttpRequestException =>
-                Status(Code.Unavailable, "LIGHTSPEED_UNAVAILABLE", $"Lightspeed did not answer as expected: {exception.Message}"),
+            _ when ProviderFailures.ForCaller(exception) is { } lightspeed => FromLightspeedFailure(lightspeed, exception, context),
             _ when IsDatabaseUnavailable(exception) =>
                 Status(Code.Unavailable, "DATABASE_UNAVAILABLE", "The database is unavailable; retry later."),
             _ => null,

@@ -23,16 +23,25 @@ public sealed class KSeriesConnector(KSeriesOAuthClient oauth, KSeriesApiClient 
     public async Task<Consent> CompleteAuthorizationAsync(string code, string verifier, CancellationToken cancellationToken)
     {
         KSeriesTokens granted;
+        IReadOnlyList<KSeriesBusiness> businesses;
         try
         {
-            granted = await oauth.ExchangeCodeAsync(code, cancellationToken);
+            try
+            {
+                granted = await oauth.ExchangeCodeAsync(code, cancellationToken);
+            }
+            catch (KSeriesOAuthException ex) when (ex.StatusCode is not null and < HttpStatusCode.InternalServerError)
+            {
+                throw new PreconditionFailedException("AUTHORIZATION_CODE_REJECTED", "OAUTH_CODE", "code",
+                    $"Lightspeed rejected the authorisation code ({ex.Error}): it is wrong, expired (K-Series codes live about 15 s) or used. Begin the authorisation again.");
+            }
+            businesses = await api.DiscoverBusinessesAsync(granted, cancellationToken);
         }
-        catch (KSeriesOAuthException ex) when (ex.StatusCode is not null and < HttpStatusCode.InternalServerError)
+        // Unreachable or failing (no business location is named yet).
+        catch (Exception e) when (KSeriesProvider.Translate(e, locationId: 0) is { } translated)
         {
-            throw new PreconditionFailedException("AUTHORIZATION_CODE_REJECTED", "OAUTH_CODE", "code",
-                $"Lightspeed rejected the authorisation code ({ex.Error}): it is wrong, expired (K-Series codes live about 15 s) or used. Begin the authorisation again.");
+            throw translated;
         }
-        var businesses = await api.DiscoverBusinessesAsync(granted, cancellationToken);
         var locations = businesses.SelectMany(b => b.Locations).OrderBy(l => l.BusinessLocationId).ToList();
         if (locations.Count == 0)
             throw new PreconditionFailedException("LIGHTSPEED_NO_LOCATIONS", "OAUTH_CONSENT", "code",

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 using Pos.Grpc.Host.Infrastructure.Providers;
@@ -21,19 +22,27 @@ public sealed class RSeriesConnector(RSeriesOAuthClient oauth, RSeriesApiClient 
 
     public async Task<Consent> CompleteAuthorizationAsync(string code, string verifier, CancellationToken cancellationToken)
     {
-        RSeriesTokens granted;
         try
         {
-            granted = await oauth.ExchangeCodeAsync(code, verifier, cancellationToken);
+            RSeriesTokens granted;
+            try
+            {
+                granted = await oauth.ExchangeCodeAsync(code, verifier, cancellationToken);
+            }
+            // Refused by Lightspeed (a 4xx with an OAuth error); unreachable or failing is not the code's fault.
+            catch (RSeriesOAuthException ex) when (ex.StatusCode is not null and < HttpStatusCode.InternalServerError)
+            {
+                throw new PreconditionFailedException("AUTHORIZATION_CODE_REJECTED", "OAUTH_CODE", "code",
+                    $"Lightspeed rejected the authorisation code ({ex.Error}): it is wrong, expired (codes live 60 s) or used. Begin the authorisation again.");
+            }
+            var account = await api.DiscoverAccountAsync(granted, cancellationToken);
+            var accountId = account.AccountId.ToString(CultureInfo.InvariantCulture);
+            return new Consent(accountId, account.Name, [new ConsentedAccount(accountId, account.Name, null)], store.Protect(granted));
         }
-        catch (RSeriesOAuthException ex)
+        catch (Exception e) when (RSeriesProvider.Translate(e) is { } translated)
         {
-            throw new PreconditionFailedException("AUTHORIZATION_CODE_REJECTED", "OAUTH_CODE", "code",
-                $"Lightspeed rejected the authorisation code ({ex.Error}): it is wrong, expired (codes live 60 s) or used. Begin the authorisation again.");
+            throw translated;
         }
-        var account = await api.DiscoverAccountAsync(granted, cancellationToken);
-        var accountId = account.AccountId.ToString(CultureInfo.InvariantCulture);
-        return new Consent(accountId, account.Name, [new ConsentedAccount(accountId, account.Name, null)], store.Protect(granted));
     }
 
     public void Forget(string connectionKey) => tokens.Forget(connectionKey);
@@ -61,9 +70,9 @@ public sealed class RSeriesConnector(RSeriesOAuthClient oauth, RSeriesApiClient 
                         Id(register.RegisterId), register.Name, null));
                 }
             }
-            catch (RSeriesReauthorizationRequiredException ex)
+            catch (Exception e) when (RSeriesProvider.Translate(e) is { } translated)
             {
-                throw new PosProviderException("LIGHTSPEED_REAUTHORIZATION_REQUIRED", ex.Message, permanent: true, ex, needsReauthorization: true);
+                throw translated;
             }
         }
         return listed;
