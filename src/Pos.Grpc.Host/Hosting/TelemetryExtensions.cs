@@ -37,7 +37,7 @@ public static class TelemetryExtensions
         builder.Services.AddSingleton<FleetMetrics>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetMetrics>());
 
-        // The gRPC option of the ASP.NET Core instrumentation (rpc.system, rpc.service, rpc.method, rpc.grpc.status_code on
+        // The gRPC option of the ASP.NET Core instrumentation (rpc.system.name, rpc.method, rpc.response.status_code on
         // each call's span) is still behind this switch, read from configuration; on unless configured off.
         if (builder.Configuration[GrpcSpanAttributesSwitch] is null)
             builder.Configuration.AddInMemoryCollection([new(GrpcSpanAttributesSwitch, "true")]);

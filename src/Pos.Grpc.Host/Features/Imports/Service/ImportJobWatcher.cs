@@ -20,8 +20,7 @@ namespace Pos.Grpc.Host.Features.Imports.Service;
 /// read that started after the notification that woke it, so it never sends an older state than it was told of.
 /// The stream only reads: a watcher that leaves changes nothing.
 /// When the instance shuts down, the stream ends with UNAVAILABLE once readiness has been down for the drain delay
-/// (<see cref="ShutdownDrain"/>) (the job goes on elsewhere; the client
-/// reconnects). Without this, the server's graceful stop would wait for every open stream, which lasts until the job
+/// (<see cref="ShutdownDrain.StreamsEnd"/>; the job goes on elsewhere, the client reconnects). Without this, the server's graceful stop would wait for every open stream, which lasts until the job
 /// ends: the instance would keep importing instead of handing the job over, and could be killed before releasing it.
 /// </summary>
 public sealed class ImportJobWatcher(
