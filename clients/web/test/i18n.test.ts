@@ -98,6 +98,14 @@ describe("the message catalogue", () => {
     for (const key of keys) expect(typeof english[key as keyof Messages], key).toBe("string");
   });
 
+  it("says how the last night went against the confirm time, and what the health view checked", () => {
+    expect(english.lastNight("30/11/2026", "Done", "02:41", "05:00", true)).toBe("Last night (30/11/2026): done at 02:41, before the confirm time 05:00.");
+    expect(danish.lastNight("30.11.2026", "Kører", undefined, "05.00", false)).toBe("Sidste nat (30.11.2026): kører, efter godkendelsestidspunktet 05.00.");
+    expect(english.windowChecked(1)).toBe("Checked: the last 1 day up to yesterday.");
+    expect(danish.windowChecked(7)).toBe("Kontrolleret: de seneste 7 dage til og med i går.");
+    expect(danish.registerLastDay(2, "12", undefined)).toBe("Kasse 2 (Lightspeed 12): ingen tal i de kontrollerede dage");
+  });
+
   it("counts in each language's plural", () => {
     expect(english.departmentMeta("10", "120645", 1)).toBe("#10 · Lightspeed 120645 · 1 register");
     expect(danish.departmentMeta("10", "120645", 2)).toBe("#10 · Lightspeed 120645 · 2 kasser");

@@ -156,7 +156,7 @@ export function danish(f: Formats): Messages {
     healthColumnDays: "Dage ikke importeret",
     neverImported: "aldrig",
     registerLastDay: (register, pos, date) => `Kasse ${register}${pos ? ` (Lightspeed ${pos})` : ""}: ${date ?? "ingen tal i de kontrollerede dage"}`,
-    windowChecked: (days) => `De seneste ${count(days, "dag", "dage")} til og med i går kontrolleres.`,
+    windowChecked: (days) => `Kontrolleret: de seneste ${count(days, "dag", "dage")} til og med i går.`,
     retryAt: (clock) => `prøves igen kl. ${clock}`,
     fleetTitle: "Support: kunder med problemer",
     fleetLoading: "Gennemgår kunderne…",

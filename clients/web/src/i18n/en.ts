@@ -155,7 +155,7 @@ export function english(f: Formats): Messages {
     healthColumnDays: "Days not imported",
     neverImported: "never",
     registerLastDay: (register, pos, date) => `Register ${register}${pos ? ` (Lightspeed ${pos})` : ""}: ${date ?? "no numbers in the days checked"}`,
-    windowChecked: (days) => `The last ${count(days, "day", "days")} up to yesterday are checked.`,
+    windowChecked: (days) => `Checked: the last ${count(days, "day", "days")} up to yesterday.`,
     retryAt: (clock) => `retried at ${clock}`,
     fleetTitle: "Support: clients with problems",
     fleetLoading: "Looking through the clients…",
