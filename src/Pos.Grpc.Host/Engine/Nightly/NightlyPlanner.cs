@@ -20,7 +20,8 @@ namespace Pos.Grpc.Host.Engine.Nightly;
 /// and an ACTIVE connection gets ONE scheduled job for that day. Safe to run any number of times on any number of
 /// instances: the unique (client_id, scheduled_for) key, checked under the client's lock, lets only the first create
 /// it. That is also how a missed 02:00 is caught up: the next run of the day (at start-up or every few minutes)
-/// finds the job missing and creates it.
+/// finds the job missing and creates it. Clients are planned a few at a time, each in its own transaction and
+/// within the engine's share of the pool, so a fleet of thousands has its jobs within seconds of 02:00.
 /// <para>
 /// The job reads yesterday in full for every department. Of the trailing days (not yet approved), those imported
 /// completely before are left to the account's change probe when the POS has a change cursor and the account has a
@@ -30,6 +31,8 @@ namespace Pos.Grpc.Host.Engine.Nightly;
 /// </summary>
 public sealed class NightlyPlanner(
     PosDbContext db,
+    IServiceScopeFactory scopes,
+    PosDatabase database,
     ImportJobStore store,
     PosProviders providers,
     TimeProvider clock,
@@ -40,6 +43,9 @@ public sealed class NightlyPlanner(
     public const string ScheduleTimeZone = "Europe/Copenhagen";
     public static readonly TimeOnly DailyAt = new(2, 0);
     public const string Actor = "scheduler";
+
+    /// <summary>Clients planned at once (each holds one connection of the engine's share while it is planned).</summary>
+    private const int ClientsAtOnce = 4;
 
     /// <summary>Creates the jobs due today that do not exist yet; returns how many this call created.</summary>
     public async Task<int> CreateDueJobsAsync(CancellationToken cancellationToken)
@@ -58,27 +64,27 @@ public sealed class NightlyPlanner(
             .ToListAsync(cancellationToken);
 
         var created = 0;
-        foreach (var clientId in clientIds)
-        {
-            try
+        await Parallel.ForEachAsync(clientIds, new ParallelOptions { MaxDegreeOfParallelism = ClientsAtOnce, CancellationToken = cancellationToken },
+            async (clientId, ct) =>
             {
-                if (await CreateForClientAsync(clientId, scheduledFor, cancellationToken)) created++;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // One client's problem must not keep the others from their night; the next run retries it.
-                logger.LogError(ex, "Could not create the scheduled import of client {ClientId} for {Date}", clientId, Dates.ToWire(scheduledFor));
-            }
-            finally
-            {
-                db.ChangeTracker.Clear();
-            }
-        }
+                try
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    var clientDb = scope.ServiceProvider.GetRequiredService<PosDbContext>();
+                    if (await PosDatabase.WithinAsync(database.EngineShare, () => CreateForClientAsync(clientDb, clientId, scheduledFor, ct), ct))
+                        Interlocked.Increment(ref created);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // One client's problem must not keep the others from their night; the next run retries it.
+                    logger.LogError(ex, "Could not create the scheduled import of client {ClientId} for {Date}", clientId, Dates.ToWire(scheduledFor));
+                }
+            });
         if (created > 0) logger.LogInformation("Scheduled imports for {Date}: {Created} jobs created", Dates.ToWire(scheduledFor), created);
         return created;
     }
 
-    private async Task<bool> CreateForClientAsync(long clientId, DateOnly scheduledFor, CancellationToken cancellationToken)
+    private async Task<bool> CreateForClientAsync(PosDbContext db, long clientId, DateOnly scheduledFor, CancellationToken cancellationToken)
     {
         await using var transaction = await ClientConfigurationLock.BeginAsync(db, clientId, cancellationToken);
         // Another instance may have created it while we waited for the lock.
@@ -86,7 +92,7 @@ public sealed class NightlyPlanner(
 
         var now = clock.GetStorableUtcNow();
         var settings = await db.GetOrDefaultAsync(clientId, cancellationToken);
-        var plan = await PlanAsync(settings, now, cancellationToken);
+        var plan = await PlanAsync(db, settings, now, cancellationToken);
         if (plan.Units.Count == 0) return false;
         try
         {
@@ -110,7 +116,7 @@ public sealed class NightlyPlanner(
     private sealed record Plan(IReadOnlyList<DepartmentDay> Units, IReadOnlyCollection<string> ProbedAccounts);
 
     /// <summary>Per department whose account has an ACTIVE connection: yesterday, and the trailing days the probe does not cover.</summary>
-    private async Task<Plan> PlanAsync(Infrastructure.Persistence.Entities.GeneralSettingsEntity settings, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Plan> PlanAsync(PosDbContext db, Infrastructure.Persistence.Entities.GeneralSettingsEntity settings, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (PosProviders.SystemOf(settings.PosIntegrationService) is not { } system) return new Plan([], []);
         var hasCursor = providers.Find(system)?.HasChangeCursor == true;
