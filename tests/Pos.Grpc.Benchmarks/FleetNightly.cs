@@ -261,11 +261,10 @@ public static class FleetNightly
         // Every host answers the same callback; the night needs no new authorisation.
         var seenOwners = new ConcurrentDictionary<(string Lane, string Owner), bool>();
         var peakConnections = 0;
-        var rpc = new ConcurrentBag<RpcCall>();
         using var stop = new CancellationTokenSource();
         var sampling = SampleAsync(database, seenOwners, n => peakConnections = Math.Max(peakConnections, n), stop.Token);
         var caller = clients.Single(c => c.Caller);
-        var calling = CallRpcsAsync(hosts[0], caller, rpc, untimedFirst: true, stop.Token);
+        var calling = RpcCaller.Start(hosts[0], caller.ClientId, daysAgo: 20, untimedFirst: true);
 
         int jobs, terminal, failed;
         while (true)
@@ -280,15 +279,15 @@ public static class FleetNightly
         var wall = started.Elapsed;
         await stop.CancelAsync();
         await sampling;
-        await calling;
+        var rpc = await calling.StopAsync();
         var peakRss = hosts.Max(h => h.PeakRssMb);
         var hostCpu = hosts.Aggregate(TimeSpan.Zero, (sum, h) => sum + h.CpuTime);
         simulatorCpu = Process.GetCurrentProcess().TotalProcessorTime - simulatorCpu;
         postgresCpu = PostgresCpu(postgres) - postgresCpu;
         // The same calls on the same (warm) host once the night is over: what the load costs them.
-        var idle = new ConcurrentBag<RpcCall>();
-        using (var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
-            await CallRpcsAsync(hosts[0], caller, idle, untimedFirst: false, quiet.Token);
+        var quiet = RpcCaller.Start(hosts[0], caller.ClientId, daysAgo: 200, untimedFirst: true);
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        var idle = await quiet.StopAsync();
         foreach (var host in hosts) await host.DisposeAsync();
 
         var after = await ApiRequestsAsync(admin, clients);
@@ -299,7 +298,7 @@ public static class FleetNightly
         var twice = seenOwners.Keys.GroupBy(k => k.Lane).Count(g => g.Select(k => k.Owner).Distinct().Count() > 1);
         var limited = clients.Where(c => !c.Caller).Sum(c => after[c.AccountId].RateLimited - before[c.AccountId].RateLimited);
         return new Night(instances, wall, firstToLast, jobs, failed, units, unitsDone, peakRss, peakConnections, hostCpu, simulatorCpu, postgresCpu,
-            accounts, rpc.ToList(), idle.ToList(), owners, twice, limited);
+            accounts, rpc, idle, owners, twice, limited);
     }
 
     private static void Report(Night night, IReadOnlyList<Client> clients, int latencyMs, string title)
@@ -340,6 +339,10 @@ public static class FleetNightly
                 $"({night.UnitsDone:N0} done of {night.Units:N0}, a unit is marked done once only).");
         Console.WriteLine("RPCs by kind while the fleet imports (p50 / p99 ms): " + string.Join("; ", night.Rpcs.GroupBy(r => r.Kind).OrderBy(g => g.Key)
             .Select(g => { var ms = g.Select(r => r.Ms).Order().ToList(); return $"{g.Key} {Percentile(ms, 0.5):N1} / {Percentile(ms, 0.99):N1} ({ms.Count})"; })) + ".");
+        var slow = night.Rpcs.Where(r => r.Ms >= 50).ToList();
+        if (slow.Count > 0)
+            Console.WriteLine($"RPCs of 50 ms or more: {slow.Count}, at {string.Join(", ", slow.Take(12).Select(r => $"{r.At:N0} s ({r.Kind} {r.Ms:N0} ms)"))}" +
+                $"{(slow.Count > 12 ? ", …" : "")} (seconds since the caller started, with the host).");
         var over = night.Accounts.Where(a => a.Requests > a.Floor + 1).OrderByDescending(a => a.Requests - a.Floor).Take(5).ToList();
         if (over.Count > 0)
             Console.WriteLine($"Accounts above floor + 1: {string.Join("; ", over.Select(a => $"{a.Account}: {a.Requests} requests, floor {a.Floor}"))}.");
@@ -351,8 +354,6 @@ public static class FleetNightly
 
     private static double Percentile(IReadOnlyList<double> sorted, double p) =>
         sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
-
-    private sealed record RpcCall(string Kind, double Ms);
 
     private static string Bound(Night night)
     {
@@ -446,60 +447,6 @@ public static class FleetNightly
             {
                 return;
             }
-        }
-    }
-
-    /// <summary>
-    /// A caller of the service while the fleet imports: every 100 ms one of StartImport (a day of a client of its own,
-    /// a new request id each time), GetGeneralSettings and GetImportJob, timed from send to answer. The first of each
-    /// is not timed: it pays for the host's just-in-time compilation of that path, which load has nothing to do with.
-    /// </summary>
-    private static async Task CallRpcsAsync(MeasuredHost host, Client client, ConcurrentBag<RpcCall> latencies, bool untimedFirst, CancellationToken stop)
-    {
-        var caller = client.ClientId;
-        using var channel = Bench.Channel(host.GrpcPort, host.GrpcWebPort, PosHostFixture.Supervisor(caller));
-        var imports = new ImportService.ImportServiceClient(channel);
-        var settings = new SettingsService.SettingsServiceClient(channel);
-        string? jobId = null;
-        var day = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(untimedFirst ? -20 : -200);
-        for (var i = 0; !stop.IsCancellationRequested; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            try
-            {
-                string kind;
-                switch (i % 3)
-                {
-                    case 0:
-                        kind = "StartImport";
-                        var job = (await imports.StartImportAsync(new StartImportRequest
-                        {
-                            ClientId = caller, DepartmentIds = { caller * 100 + 1 }, FromDate = Dates.ToWire(day), UntilDate = Dates.ToWire(day),
-                            RequestId = Guid.NewGuid().ToString(),
-                        }, cancellationToken: stop)).Job;
-                        jobId = job.JobId;
-                        day = day.AddDays(-1);
-                        break;
-                    case 1:
-                        kind = "GetGeneralSettings";
-                        await settings.GetGeneralSettingsAsync(new GetGeneralSettingsRequest { ClientId = caller }, cancellationToken: stop);
-                        break;
-                    default:
-                        kind = "GetImportJob";
-                        if (jobId is not null) await imports.GetImportJobAsync(new GetImportJobRequest { JobId = jobId }, cancellationToken: stop);
-                        break;
-                }
-                if (i >= 3 || !untimedFirst) latencies.Add(new RpcCall(kind, watch.Elapsed.TotalMilliseconds));
-            }
-            catch (RpcException e) when (e.StatusCode is StatusCode.Cancelled || stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (RpcException e)
-            {
-                Console.Error.WriteLine($"  RPC failed: {e.Status}");
-            }
-            try { await Task.Delay(100, stop); } catch (OperationCanceledException) { return; }
         }
     }
 

@@ -15,6 +15,7 @@ switch (options.Command)
     case "year-scale": await YearScale.RunAsync(options); break;
     case "fleet-nightly": await FleetNightly.RunAsync(options); break;
     case "request-floor": await RequestFloor.RunAsync(options); break;
+    case "rpc-caller": await RpcCaller.RunAsync(options); break;
     default:
         Console.Error.WriteLine("""
             Subcommands (options with their defaults):
@@ -25,6 +26,7 @@ switch (options.Command)
               year-scale         --days 365 --departments 20 --accounts 5 --registers 2 --sales 40 [--time-scale auto|N]
               fleet-nightly      --clients 2000 --departments 10000 --chains 3 --latency-ms 250 --changed-accounts 40 [--one-instance]
               request-floor      --days 365 --sizes 20,300,3000 --time-scale 50
+              rpc-caller         (started by fleet-nightly: --grpc-port N --grpc-web-port N --client N [--untimed-first])
             """);
         return 2;
 }
