@@ -73,6 +73,8 @@ public static class HostCommands
         // A development tool: it reads the Development settings unless ASPNETCORE_ENVIRONMENT says otherwise.
         var configuration = PosHost.CreateBuilder([], defaultEnvironment: Environments.Development).Configuration;
         var options = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        if (hours <= 0 || TimeSpan.FromHours(hours) > options.MaxTokenLifetime)
+            return TokenProblem($"--hours must be more than 0 and at most {options.MaxTokenLifetime.TotalHours:0}: the host refuses tokens valid for longer (Auth:MaxTokenLifetime)");
         Console.WriteLine(DevelopmentTokenIssuer.Issue(options, subject, roles, clients, departments, TimeSpan.FromHours(hours)));
         return 0;
     }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Pos.Grpc.Host.Infrastructure.Auth;
 
@@ -29,6 +30,17 @@ public static class AuthenticationExtensions
                 NameClaimType = PosClaims.Subject,
                 RoleClaimType = PosClaims.Role,
                 ClockSkew = TimeSpan.FromSeconds(30),
+            };
+            jwt.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context =>
+                {
+                    var problem = context.SecurityToken is JsonWebToken token
+                        ? TokenRules.Problem(token, DateTimeOffset.UtcNow, options)
+                        : "The token is not a JWT.";
+                    if (problem is not null) context.Fail(problem);
+                    return Task.CompletedTask;
+                },
             };
         });
         builder.Services.AddAuthorization();

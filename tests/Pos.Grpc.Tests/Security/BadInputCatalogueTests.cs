@@ -98,6 +98,8 @@ public sealed class BadInputCatalogueTests(BadInputFixture host) : IClassFixture
         return new UpdateGeneralSettingsRequest { Settings = settings, UpdateMask = FieldMask.FromString(paths), Etag = etag };
     }
 
+    private static string PageToken(string text) => System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(text));
+
     private static StartImportRequest Import(Action<StartImportRequest> change)
     {
         var request = new StartImportRequest
@@ -197,6 +199,9 @@ public sealed class BadInputCatalogueTests(BadInputFixture host) : IClassFixture
 
         // Field mapping
         ["fields list: negative page size"] = new(c => c.Fields.ListWeeklyBalanceFieldsAsync(new() { ClientId = C, PageSize = int.MinValue }).ResponseAsync, StatusCode.InvalidArgument, "page_size"),
+        // A page token names its client's list (issue 10, item 11): "fields:…" was the token of every client's list.
+        ["fields list: token of no client's list"] = new(c => c.Fields.ListWeeklyBalanceFieldsAsync(new() { ClientId = C, PageToken = PageToken("fields:1") }).ResponseAsync, StatusCode.InvalidArgument, "page_token"),
+        ["fields list: token of another client's list"] = new(c => c.Fields.ListWeeklyBalanceFieldsAsync(new() { ClientId = C, PageToken = PageToken("clients/8/fields:1") }).ResponseAsync, StatusCode.InvalidArgument, "page_token"),
         ["fields create: nothing"] = new(c => c.Fields.CreateWeeklyBalanceFieldAsync(new()).ResponseAsync, StatusCode.InvalidArgument, "field", Service),
         ["fields create: zero id"] = new(c => c.Fields.CreateWeeklyBalanceFieldAsync(new() { Field = new WeeklyBalanceField { ClientId = C, Name = "X" } }).ResponseAsync, StatusCode.InvalidArgument, "field.field_id", Service),
         ["fields create: huge code"] = new(c => c.Fields.CreateWeeklyBalanceFieldAsync(new() { Field = new WeeklyBalanceField { ClientId = C, FieldId = 9, Name = "X", Code = LongText } }).ResponseAsync, StatusCode.InvalidArgument, "field.code", Service),
@@ -278,6 +283,13 @@ public sealed class BadInputCatalogueTests(BadInputFixture host) : IClassFixture
             new JsonWebTokenHandler().CreateToken("{\"sub\":\"mallory\",\"role\":\"supervisor\",\"client_id\":7,\"iss\":\"pos-grpc-tests\",\"aud\":\"pos-grpc\"}")),
         ["token: signed with another key"] = new(c => c.Settings.GetGeneralSettingsAsync(new() { ClientId = C }).ResponseAsync, StatusCode.Unauthenticated, null,
             SignedToken(_ => { }, new SymmetricSecurityKey(new byte[64]))),
+        // Issue 10, item 11: a token without a subject (the audit said "unknown"), or valid for years, was accepted.
+        ["token: no subject"] = new(c => c.Settings.GetGeneralSettingsAsync(new() { ClientId = C }).ResponseAsync, StatusCode.Unauthenticated, null,
+            SignedToken(d => d.Claims.Remove("sub"))),
+        ["token: expires in 9999"] = new(c => c.Settings.GetGeneralSettingsAsync(new() { ClientId = C }).ResponseAsync, StatusCode.Unauthenticated, null,
+            SignedToken(d => d.Expires = new DateTime(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc))),
+        ["token: valid for two days"] = new(c => c.Settings.GetGeneralSettingsAsync(new() { ClientId = C }).ResponseAsync, StatusCode.Unauthenticated, null,
+            SignedToken(d => d.Expires = DateTime.UtcNow.AddDays(2))),
         ["token: wrong issuer"] = new(c => c.Settings.GetGeneralSettingsAsync(new() { ClientId = C }).ResponseAsync, StatusCode.Unauthenticated, null, SignedToken(d => d.Issuer = "evil")),
         ["token: wrong audience"] = new(c => c.Settings.GetGeneralSettingsAsync(new() { ClientId = C }).ResponseAsync, StatusCode.Unauthenticated, null, SignedToken(d => d.Audience = "other-api")),
         ["token: garbage"] = new(c => c.Settings.GetGeneralSettingsAsync(new() { ClientId = C }).ResponseAsync, StatusCode.Unauthenticated, null, "not.a.jwt"),

@@ -71,6 +71,37 @@ public sealed class SmallCallbackLimitFixture : PosHostFixture
     }
 }
 
+/// <summary>Issue 10, item 11: the callback page sent no CSP, X-Frame-Options, Cache-Control or Referrer-Policy, and the native port served it too.</summary>
+public sealed class OAuthCallbackPageTests(PosHostFixture host) : IClassFixture<PosHostFixture>
+{
+    [Fact]
+    public async Task ThePage_MayNotBeFramedCachedScriptedOrReferred()
+    {
+        using var response = await new HttpClient().GetAsync(Callback.Url(host, "forgedforgedforged"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("default-src 'none'", csp);
+        Assert.Contains("frame-ancestors 'none'", csp);
+        Assert.DoesNotContain("unsafe-inline", csp);
+        Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+        Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
+        Assert.True(response.Headers.CacheControl?.NoStore, "Cache-Control: no-store");
+    }
+
+    [Fact]
+    public async Task TheNativeGrpcPort_DoesNotServeIt()
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{host.GrpcPort}{LightspeedCallbackEndpoint.Path}?code=abc&state=forgedforgedforged")
+        {
+            Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}
+
 public sealed class OAuthCallbackRateLimitTests(SmallCallbackLimitFixture host) : IClassFixture<SmallCallbackLimitFixture>
 {
     [Fact]

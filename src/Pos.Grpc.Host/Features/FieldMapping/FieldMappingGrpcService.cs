@@ -15,20 +15,21 @@ namespace Pos.Grpc.Host.Features.FieldMapping;
 public sealed class FieldMappingGrpcService(
     PosDbContext db, TimeProvider clock, ClientConfigurationCache cache, ClientConfigurationChanges changes, PosProviders providers) : FieldMappingService.FieldMappingServiceBase
 {
-    private const string ListName = "fields";
 
     public override async Task<ListWeeklyBalanceFieldsResponse> ListWeeklyBalanceFields(ListWeeklyBalanceFieldsRequest request, ServerCallContext context)
     {
         var violations = new Violations().RequirePositiveId(request.ClientId, "client_id");
         var pageSize = Paging.ResolvePageSize(request.PageSize, violations);
-        var after = Paging.DecodeLongToken(request.PageToken, ListName, violations);
+        // The token names its client's list, so one of another client's list is rejected, not misread.
+        var listName = $"clients/{request.ClientId}/fields";
+        var after = Paging.DecodeLongToken(request.PageToken, listName, violations);
         violations.ThrowIfAny();
         AccessPolicy.EnsureClient(context.GetCaller(), request.ClientId, Capability.Read);
 
         var configuration = await cache.GetAsync(request.ClientId, context.CancellationToken);
         var page = configuration.Fields.Where(f => after == null || f.Id > after).Take(pageSize + 1).ToList();
         var response = new ListWeeklyBalanceFieldsResponse { Fields = { page.Take(pageSize).Select(f => f.ToProto()) } };
-        if (page.Count > pageSize) response.NextPageToken = Paging.EncodeToken(ListName, page[pageSize - 1].Id.ToString());
+        if (page.Count > pageSize) response.NextPageToken = Paging.EncodeToken(listName, page[pageSize - 1].Id.ToString());
         return response;
     }
 

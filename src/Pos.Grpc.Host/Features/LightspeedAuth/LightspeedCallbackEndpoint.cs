@@ -22,8 +22,11 @@ public static class LightspeedCallbackEndpoint
     public static void MapLightspeedCallback(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet(Path, async (HttpContext http, string? code, string? state, string? error, LightspeedCallbackLimits limits,
             OAuthStateSigner states, LightspeedAuthorizationFlow flow, PosDbContext db, RefusalLog refusals, ILoggerFactory logs,
-            CancellationToken cancellationToken) =>
+            BoundPorts ports, CancellationToken cancellationToken) =>
         {
+            // The redirect URI names the gRPC-Web port (HTTP/1.1, for browsers); the native gRPC port does not serve it.
+            if (http.Connection.LocalPort != ports.GrpcWebPort) return Results.NotFound();
+            SetPageHeaders(http.Response);
             var address = CallerKeys.AddressOf(http);
             var logger = logs.CreateLogger(typeof(LightspeedCallbackEndpoint));
             if (!limits.TryAdmit(address, out var retryAfter))
@@ -85,10 +88,30 @@ public static class LightspeedCallbackEndpoint
         return Page(status, title, message);
     }
 
+    private const string Style = "body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;color:#1f2933}h1{font-size:1.4rem}";
+
+    /// <summary>
+    /// The page is text and its one style, nothing else: no script, no frame, no form may load or embed it, it is not
+    /// cached (it answers a one-time code), and its address, which holds the code and the state, is never sent on.
+    /// </summary>
+    private static readonly string ContentSecurityPolicy =
+        $"default-src 'none'; style-src 'sha256-{Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Style)))}'; " +
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+    private static void SetPageHeaders(HttpResponse response)
+    {
+        var headers = response.Headers;
+        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.XFrameOptions = "DENY";
+        headers.XContentTypeOptions = "nosniff";
+        headers.CacheControl = "no-store";
+        headers["Referrer-Policy"] = "no-referrer";
+    }
+
     private static IResult Page(HttpStatusCode status, string title, string message) => Results.Content(
         $$"""
         <!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{WebUtility.HtmlEncode(title)}}</title>
-        <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;color:#1f2933}h1{font-size:1.4rem}</style></head>
+        <style>{{Style}}</style></head>
         <body><h1>{{WebUtility.HtmlEncode(title)}}</h1><p>{{WebUtility.HtmlEncode(message)}}</p></body></html>
         """, "text/html; charset=utf-8", statusCode: (int)status);
 }

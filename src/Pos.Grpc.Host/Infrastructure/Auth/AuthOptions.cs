@@ -16,6 +16,8 @@ public sealed class AuthOptions
     public string Audience { get; set; } = "pos-grpc";
     /// <summary>Symmetric HS256 key of at least 32 characters; development and tests only.</summary>
     public string? SigningKey { get; set; }
+    /// <summary>The longest a token may be valid for: a token that expires later than this from now is refused.</summary>
+    public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromHours(24);
 
     public IEnumerable<string> Problems()
     {
@@ -26,6 +28,7 @@ public sealed class AuthOptions
         if (!string.IsNullOrEmpty(SigningKey) && SigningKey.Length < 32) yield return "SigningKey must be at least 32 characters (HS256)";
         if (string.IsNullOrWhiteSpace(Issuer)) yield return "Issuer must not be empty";
         if (string.IsNullOrWhiteSpace(Audience)) yield return "Audience must not be empty";
+        if (MaxTokenLifetime <= TimeSpan.Zero) yield return "MaxTokenLifetime must be positive";
     }
 
     public SymmetricSecurityKey? GetSigningKey() =>
