@@ -77,7 +77,8 @@ public sealed class OAuthCallbackPageTests(PosHostFixture host) : IClassFixture<
     [Fact]
     public async Task ThePage_MayNotBeFramedCachedScriptedOrReferred()
     {
-        using var response = await new HttpClient().GetAsync(Callback.Url(host, "forgedforgedforged"));
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(Callback.Url(host, "forgedforgedforged"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
