@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.FileProviders;
@@ -29,6 +30,13 @@ public static class BuiltPage
         await app.StartAsync();
         return app;
     }
+
+    /// <summary>What an e2e script found: the JSON object of its last line of output.</summary>
+    public static JsonElement Result(string output) => JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement;
+
+    /// <summary>[key, label, value] triples of the page (counts by data-count, totals by data-field-id) as key -> value.</summary>
+    public static Dictionary<string, string> Pairs(JsonElement triples) =>
+        triples.EnumerateArray().ToDictionary(t => t[0].GetString()!, t => t[2].GetString()!);
 
     /// <summary>Runs `node SCRIPT ARGS...` in clients/web; kills it (and its Chromium) when it outlives <paramref name="timeout"/>.</summary>
     public static async Task<(int ExitCode, string Output)> RunNodeAsync(TimeSpan timeout, string script, params string[] arguments)

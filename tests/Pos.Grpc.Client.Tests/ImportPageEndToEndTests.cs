@@ -17,7 +17,7 @@ namespace Pos.Grpc.Client.Tests;
 /// PostgreSQL database: everything the Import POS page needs to run a real import. Progress messages are sent
 /// at most every 100 ms and idle workers look for work every half second, so the page sees each step.
 /// </summary>
-public sealed class ImportPageEndToEndFixture : LightspeedSandboxFixture
+public abstract class ImportPageHostFixture : LightspeedSandboxFixture
 {
     protected override Dictionary<string, string?> HostSettings()
     {
@@ -29,6 +29,20 @@ public sealed class ImportPageEndToEndFixture : LightspeedSandboxFixture
         return settings;
     }
 
+    /// <summary>A Friday to the following Tuesday, all in the past: five days over two ISO weeks.</summary>
+    public static readonly DateOnly Until = LastTuesdayBefore(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-2));
+    public static readonly DateOnly From = Until.AddDays(-4);
+
+    private static DateOnly LastTuesdayBefore(DateOnly day)
+    {
+        while (day.DayOfWeek != DayOfWeek.Tuesday) day = day.AddDays(-1);
+        return day;
+    }
+}
+
+/// <summary>An R-Series client on the simulator's account 120645, set up through the public RPCs.</summary>
+public sealed class ImportPageEndToEndFixture : ImportPageHostFixture
+{
     public const long ClientId = 1;
     public const long DepartmentId = 10;
     public const string DepartmentName = "Copenhagen Store";
@@ -38,20 +52,10 @@ public sealed class ImportPageEndToEndFixture : LightspeedSandboxFixture
     public static readonly string[] TerminalNumbers = ["1", "2"];
     public static readonly string SupervisorToken = Supervisor(ClientId);
 
-    /// <summary>A Friday to the following Tuesday, all in the past: five days over two ISO weeks.</summary>
-    public static readonly DateOnly Until = LastTuesdayBefore(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-2));
-    public static readonly DateOnly From = Until.AddDays(-4);
-
     private Task? _clientSetUp;
 
     /// <summary>The client every test imports for, set up once through the public RPCs (the first test to ask does it).</summary>
     public Task ClientReadyAsync() => _clientSetUp ??= SetUpClientAsync();
-
-    private static DateOnly LastTuesdayBefore(DateOnly day)
-    {
-        while (day.DayOfWeek != DayOfWeek.Tuesday) day = day.AddDays(-1);
-        return day;
-    }
 
     /// <summary>Settings, department, fields and the Lightspeed connection, all through the public RPCs as the README walks through them.</summary>
     private async Task SetUpClientAsync()
@@ -111,8 +115,8 @@ public sealed class ImportPageEndToEndTests(ImportPageEndToEndFixture host) : IC
 {
     private const long DepartmentId = ImportPageEndToEndFixture.DepartmentId;
     private static readonly string Supervisor = ImportPageEndToEndFixture.SupervisorToken;
-    private static readonly DateOnly From = ImportPageEndToEndFixture.From;
-    private static readonly DateOnly Until = ImportPageEndToEndFixture.Until;
+    private static readonly DateOnly From = ImportPageHostFixture.From;
+    private static readonly DateOnly Until = ImportPageHostFixture.Until;
 
     [Theory]
     [InlineData("en-GB", "import-pos")]
@@ -137,7 +141,7 @@ public sealed class ImportPageEndToEndTests(ImportPageEndToEndFixture host) : IC
                 ImportPageEndToEndFixture.ClientId.ToString(CultureInfo.InvariantCulture), ImportPageEndToEndFixture.DepartmentName,
                 Wire(From), Wire(Until), locale, screenshots, screenshotPrefix);
             Assert.True(exitCode == 0, output);
-            page = JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement;
+            page = BuiltPage.Result(output);
             foreach (var name in new[] { "before", "during", "after" })
                 Assert.True(File.Exists(Path.Combine(screenshots, $"{screenshotPrefix}-{name}.png")), $"no {name} screenshot");
         }
@@ -153,7 +157,7 @@ public sealed class ImportPageEndToEndTests(ImportPageEndToEndFixture host) : IC
 
         // The form: the token left the address bar; the department with its account and registers; ACTIVE.
         Assert.DoesNotContain("token=", page.GetProperty("addressAfterLoad").GetString());
-        Assert.Contains(texts.Registers, page.GetProperty("departmentRow").GetString());
+        Assert.Contains(string.Format(CultureInfo.InvariantCulture, texts.Registers, "120645", 2), page.GetProperty("departmentRow").GetString());
         Assert.Matches($"^{texts.Active} .*\\(120645\\) {texts.ActivatedBy} ic-anna", page.GetProperty("connection").GetString());
         Assert.Equal(texts.NotStarted, page.GetProperty("stateBefore").GetString());
 
@@ -190,7 +194,7 @@ public sealed class ImportPageEndToEndTests(ImportPageEndToEndFixture host) : IC
         Assert.Equal(0, progress.ValuesSkippedApproved);
         Assert.Equal(["POS_FIELD_TYPE_VISITORS"], progress.NotProvidedFieldTypes);
 
-        var counts = Pairs(page.GetProperty("counts"));
+        var counts = BuiltPage.Pairs(page.GetProperty("counts"));
         Assert.Equal($"{language.Integer(progress.DepartmentDaysDone)} / {language.Integer(progress.DepartmentDaysTotal)}", counts["departmentDays"]);
         Assert.Equal(language.Integer(progress.SalesRead), counts["salesRead"]);
         Assert.Equal(language.Integer(progress.ValuesWritten), counts["valuesWritten"]);
@@ -251,15 +255,11 @@ public sealed class ImportPageEndToEndTests(ImportPageEndToEndFixture host) : IC
         Assert.InRange(transactions, 1, progress.SalesRead);
 
         // The page's totals are the weekly balance's: gross sales as money (1.234,50 kr. in Danish), transactions as a number.
-        var totals = Pairs(page.GetProperty("totals"));
+        var totals = BuiltPage.Pairs(page.GetProperty("totals"));
         Assert.Equal(2, totals.Count);
         Assert.Equal(language.Amount(grossSales), totals[ImportPageEndToEndFixture.GrossSalesField.ToString(CultureInfo.InvariantCulture)]);
         Assert.Equal(language.Decimal(transactions), totals[ImportPageEndToEndFixture.TransactionsField.ToString(CultureInfo.InvariantCulture)]);
     }
-
-    /// <summary>[key, label, value] triples of the page (counts by data-count, totals by data-field-id) as key -> value.</summary>
-    private static Dictionary<string, string> Pairs(JsonElement triples) =>
-        triples.EnumerateArray().ToDictionary(t => t[0].GetString()!, t => t[2].GetString()!);
 
     private static string Wire(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

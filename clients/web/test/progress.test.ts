@@ -3,7 +3,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
 import {
   announcement, departmentStateLabel, formatEta, isTerminal, jobBadge, jobStateLabel, jobTimes, outcomeSentence, percentDone, posFieldTypeLabel,
-  posTraffic, progressCounts,
+  posTraffic, progressCounts, skippedSalesText,
 } from "../src/client";
 import {
   DepartmentImportState, ImportJobSchema, ImportJobState, ImportProgressSchema,
@@ -124,5 +124,15 @@ describe("import progress in plain words", () => {
     expect(posFieldTypeLabel("POS_FIELD_TYPE_VISITORS", danish)).toBe("Besøgende");
     expect(posFieldTypeLabel("POS_FIELD_TYPE_RETURNED_GOODS", english)).toBe("Returned goods");
     expect(posFieldTypeLabel("POS_FIELD_TYPE_FROM_THE_FUTURE", danish)).toBe("POS_FIELD_TYPE_FROM_THE_FUTURE");
+  });
+
+  it("lists the sales read and not counted by Lightspeed's type, most first, in the user's words", () => {
+    const progress = create(ImportProgressSchema, {
+      skippedSales: [{ type: "TRANSFER", count: 1900n }, { type: "SPLIT", count: 13n }, { type: "CANCELLED", count: 6n }],
+    });
+    expect(skippedSalesText(progress, english)).toBe("Read but not counted, by Lightspeed's type: 1,900 TRANSFER, 13 SPLIT and 6 CANCELLED.");
+    expect(skippedSalesText(progress, danish)).toBe("Læst, men ikke talt med, efter Lightspeeds type: 1.900 TRANSFER, 13 SPLIT og 6 CANCELLED.");
+    expect(skippedSalesText(create(ImportProgressSchema, {}), english)).toBe("");
+    expect(skippedSalesText(undefined, danish)).toBe("");
   });
 });

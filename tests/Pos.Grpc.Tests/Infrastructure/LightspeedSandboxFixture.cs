@@ -115,17 +115,28 @@ public class LightspeedSandboxFixture : PosHostFixture
     /// in the simulator (account_id picks the account, as a real merchant logs into theirs) and lands on the host's
     /// callback, then SameSystem's integration contact activates the connection. Returns the ACTIVE connection.
     /// </summary>
-    public async Task<Connection> ConnectLightspeedAsync(long clientId, long accountId, string supervisorToken, string integrationContact = "ic-test")
+    public Task<Connection> ConnectLightspeedAsync(long clientId, long accountId, string supervisorToken, string integrationContact = "ic-test") =>
+        ConsentAndActivateAsync(clientId, supervisorToken, $"&account_id={accountId}", c => c.AccountId == $"{accountId}", integrationContact);
+
+    /// <summary>
+    /// The same for a client whose POS is K-Series: the sandbox user's consent (bl_ids picks the locations it sees) covers the
+    /// business location, which the connection lists among its business's accounts.
+    /// </summary>
+    public Task<Connection> ConnectKSeriesAsync(long clientId, long blId, string supervisorToken, string integrationContact = "ic-test") =>
+        ConsentAndActivateAsync(clientId, supervisorToken, $"&bl_ids={blId}", c => c.Accounts.Any(a => a.AccountId == $"{blId}"), integrationContact);
+
+    private async Task<Connection> ConsentAndActivateAsync(long clientId, string supervisorToken, string consentQuery, Predicate<Connection> covers,
+        string integrationContact)
     {
         var auth = Client<LightspeedAuthService.LightspeedAuthServiceClient>(supervisorToken);
         var begin = await auth.BeginAuthorizationAsync(new() { ClientId = clientId });
-        using (var consent = await Browser.GetAsync($"{begin.AuthorizationUrl}&account_id={accountId}"))
+        using (var consent = await Browser.GetAsync(begin.AuthorizationUrl + consentQuery))
         {
             Assert.Equal(HttpStatusCode.Redirect, consent.StatusCode);
             using var callback = await Browser.GetAsync(consent.Headers.Location!);
             Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
         }
-        var connection = Assert.Single((await auth.ListConnectionsAsync(new() { ClientId = clientId })).Connections, c => c.AccountId == $"{accountId}");
+        var connection = Assert.Single((await auth.ListConnectionsAsync(new() { ClientId = clientId })).Connections, covers);
         Assert.Equal(ConnectionState.Authorized, connection.State);
         // The sandbox has three accounts for the many clients of a test run: sharing one is allowed (and audited) here.
         var active = (await Client<LightspeedAuthService.LightspeedAuthServiceClient>(Token(PosRoles.IntegrationContact, subject: integrationContact))

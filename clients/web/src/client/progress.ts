@@ -143,6 +143,16 @@ export function posFieldTypeLabel(name: string, { t }: I18n): string {
   return type === undefined ? name : t.posFieldTypes[type];
 }
 
+/**
+ * The sales the POS sent that were not counted, by the POS's own type, most first as the server orders them:
+ * "19 TRANSFER, 13 SPLIT and 6 CANCELLED" (K-Series' bookkeeping echoes and cancelled checks); "" when there are none.
+ * The types are Lightspeed's words, shown as sent.
+ */
+export function skippedSalesText(progress: ImportProgress | undefined, { t, f }: I18n): string {
+  const skipped = progress?.skippedSales ?? [];
+  return skipped.length ? t.skippedSales(f.list(skipped.map((s) => `${f.integer(s.count)} ${s.type}`))) : "";
+}
+
 /** What the POS was asked: "12 requests to Lightspeed, 3 secs waiting for its rate limit". */
 export function posTraffic(progress: ImportProgress | undefined, { t, f }: I18n): string {
   const requests = Number(progress?.requestsMade ?? 0n);

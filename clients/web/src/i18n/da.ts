@@ -56,6 +56,7 @@ export function danish(f: Formats): Messages {
     connectionServiceMissing: "Forbindelsesstatus er ikke tilgængelig: denne server tilbyder ikke Lightspeed-forbindelser endnu.",
     notConnected: "Ikke forbundet. Kunden skal først give SameSystem adgang i Lightspeed.",
     lightspeedAccount: "Lightspeed-konto",
+    businessLocations: (locations) => `Lokationer: ${locations}`,
     activatedBy: (who, date) => `Aktiveret af ${who}${date ? ` den ${date}` : ""}`,
 
     progressTitle: "Fremdrift",
@@ -105,6 +106,7 @@ export function danish(f: Formats): Messages {
     posTraffic: (requests, waiting) =>
       `${count(requests, "forespørgsel", "forespørgsler")} til Lightspeed${waiting ? `, ${waiting} ventetid på dens hastighedsgrænse` : ""}`,
     notProvided: (types) => `Leveres ikke af Lightspeed, ikke rørt: ${types}.`,
+    skippedSales: (counts) => `Læst, men ikke talt med, efter Lightspeeds type: ${counts}.`,
     posFieldTypes: {
       [PosFieldType.UNSPECIFIED]: "Importeres ikke",
       [PosFieldType.GROSS_SALES]: "Bruttoomsætning",

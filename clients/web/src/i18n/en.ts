@@ -56,6 +56,7 @@ export function english(f: Formats): Messages {
     connectionServiceMissing: "Connection status is not available: this server does not offer the Lightspeed connection service yet.",
     notConnected: "Not connected. The client must authorise SameSystem in Lightspeed first.",
     lightspeedAccount: "Lightspeed account",
+    businessLocations: (locations) => `Business locations: ${locations}`,
     activatedBy: (who, date) => `Activated by ${who}${date ? ` on ${date}` : ""}`,
 
     progressTitle: "Progress",
@@ -104,6 +105,7 @@ export function english(f: Formats): Messages {
     finishedAt: (clock, took) => `finished ${clock}${took ? ` (${took})` : ""}`,
     posTraffic: (requests, waiting) => `${count(requests, "request", "requests")} to Lightspeed${waiting ? `, ${waiting} waiting for its rate limit` : ""}`,
     notProvided: (types) => `Not provided by Lightspeed, left alone: ${types}.`,
+    skippedSales: (counts) => `Read but not counted, by Lightspeed's type: ${counts}.`,
     posFieldTypes: {
       [PosFieldType.UNSPECIFIED]: "Not imported",
       [PosFieldType.GROSS_SALES]: "Gross sales",

@@ -59,6 +59,8 @@ export interface Messages {
   connectionServiceMissing: string;
   notConnected: string;
   lightspeedAccount: string;
+  /** A K-Series connection's business locations: "Nørrebro Bistro (45454565682155)", listed. */
+  businessLocations(locations: string): string;
   activatedBy(who: string, date: string | undefined): string;
 
   // Progress.
@@ -95,6 +97,8 @@ export interface Messages {
   finishedAt(clock: string, took: string | undefined): string;
   posTraffic(requests: number, waiting: string | undefined): string;
   notProvided(types: string): string;
+  /** The sales read and not counted, "19 TRANSFER, 13 SPLIT and 6 CANCELLED" (Lightspeed's types, as sent). */
+  skippedSales(counts: string): string;
   posFieldTypes: Record<PosFieldType, string>;
   tableDepartment: string;
   tableState: string;

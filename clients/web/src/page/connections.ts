@@ -1,7 +1,8 @@
-// The state of the client's Lightspeed connections (ACTIVE, and who activated it).
+// The state of the client's Lightspeed connections (ACTIVE, and who activated it); a K-Series connection names a
+// business and lists its locations, which are what departments name as their POS client number.
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { Code, describeError, type StateLabel } from "../client";
-import { ConnectionState, type Connection } from "../gen/pos/lightspeed_auth/v1/lightspeed_auth_service_pb";
+import { ConnectionState, LightspeedProvider, type Connection } from "../gen/pos/lightspeed_auth/v1/lightspeed_auth_service_pb";
 import { clientId, type PageContext } from "./context";
 import { $, el, serverText } from "./dom";
 
@@ -41,6 +42,9 @@ export async function loadConnections(page: PageContext) {
     return el("div", { class: "connection", "data-state": ConnectionState[state] },
       el("p", { class: "status-line" }, el("span", { class: `dot ${tones[state]}` }), el("strong", {}, t.connectionStates[state])),
       el("p", { class: "muted" }, `${c.accountName || t.lightspeedAccount}${c.accountId ? ` (${c.accountId})` : ""}`),
+      ...(c.provider === LightspeedProvider.K_SERIES && c.accounts.length
+        ? [el("p", { class: "muted small locations" }, t.businessLocations(f.list(c.accounts.map((a) => `${a.name || a.accountId} (${a.accountId})`))))]
+        : []),
       ...(c.state === ConnectionState.ACTIVE && c.activatedBy
         ? [el("p", { class: "muted small" }, t.activatedBy(c.activatedBy, c.activateTime ? f.dateOf(timestampDate(c.activateTime)) : undefined))]
         : []),

@@ -2,6 +2,7 @@
 // Drawn anew on every update; it is no live region (the announcer says the summary).
 import {
   departmentStateLabel, formatEta, jobBadge, jobTimes, outcomeSentence, percentDone, posFieldTypeLabel, posTraffic, progressCounts,
+  skippedSalesText,
 } from "../client";
 import type { ImportJob } from "../gen/pos/imports/v1/import_service_pb";
 import { departmentName, type PageContext } from "./context";
@@ -31,6 +32,7 @@ export function progressNodes(job: ImportJob, page: PageContext): HTMLElement[] 
   const counts = progressCounts(progress, i18n);
   const countItem = (c: (typeof counts)[number]) => el("div", { "data-count": c.key }, el("dt", {}, c.label), el("dd", {}, c.value));
   const notProvided = progress?.notProvidedFieldTypes ?? [];
+  const skipped = skippedSalesText(progress, i18n);
   return [
     el("div", { class: "bar-line" }, bar, el("span", { class: "percent", "aria-hidden": "true" }, f.percent(percent))),
     el("p", { class: "job-summary muted" },
@@ -49,6 +51,7 @@ export function progressNodes(job: ImportJob, page: PageContext): HTMLElement[] 
         e.departmentId ? `${departmentName(page, e.departmentId)}${e.date ? `, ${f.date(e.date)}` : ""}: ` : "", serverText(e.message, i18n))))] : []),
     ...(notProvided.length ? [el("p", { class: "note" },
       t.notProvided(f.list(notProvided.map((n) => posFieldTypeLabel(n, i18n)))))] : []),
+    ...(skipped ? [el("p", { class: "note skipped-sales" }, skipped)] : []),
     el("p", { class: "job-meta" }, [jobTimes(job, i18n), posTraffic(progress, i18n)].filter(Boolean).join(" · ")),
     el("p", { class: "job-meta" }, `${t.job} `, el("code", { "data-job-id": job.jobId }, job.jobId)),
   ];
