@@ -38,6 +38,36 @@ public abstract class ImportPageHostFixture : LightspeedSandboxFixture
         while (day.DayOfWeek != DayOfWeek.Tuesday) day = day.AddDays(-1);
         return day;
     }
+
+    /// <summary>A department from SameSystem's main system, then its POS client number and terminal numbers from the supervisor.</summary>
+    protected async Task CreateDepartmentAsync(long clientId, long departmentId, string name, string posClientNumber, string[] terminalNumbers,
+        string supervisorToken)
+    {
+        await Client<DepartmentService.DepartmentServiceClient>(Service())
+            .CreateDepartmentAsync(new() { Department = new() { DepartmentId = departmentId, ClientId = clientId, Name = name } });
+        await Client<DepartmentService.DepartmentServiceClient>(supervisorToken).UpdateDepartmentAsync(new()
+        {
+            Department = new() { DepartmentId = departmentId, PosClientNumber = posClientNumber, PosTerminalNumbers = { terminalNumbers } },
+            UpdateMask = FieldMask.FromString("pos_client_number,pos_terminal_numbers"),
+        });
+    }
+
+    /// <summary>Gross sales split into hours, transactions and visitors: fields of the main system, mapped by the supervisor.</summary>
+    protected async Task MapFieldsAsync(long clientId, (long GrossSales, long Transactions, long Visitors) fields, string supervisorToken)
+    {
+        var service = Client<FieldMappingService.FieldMappingServiceClient>(Service());
+        var mapping = Client<FieldMappingService.FieldMappingServiceClient>(supervisorToken);
+        foreach (var (id, name, code, type, split) in new[]
+                 {
+                     (fields.GrossSales, "Gross sales", "GS", PosFieldType.GrossSales, true),
+                     (fields.Transactions, "Transactions", "TR", PosFieldType.Transactions, false),
+                     (fields.Visitors, "Visitors", "VI", PosFieldType.Visitors, false),
+                 })
+        {
+            await service.CreateWeeklyBalanceFieldAsync(new() { Field = new() { FieldId = id, ClientId = clientId, Name = name, Code = code } });
+            await mapping.UpdateFieldMappingAsync(new() { FieldId = id, PosFieldType = type, SplitIntoIntervals = split });
+        }
+    }
 }
 
 /// <summary>An R-Series client on the simulator's account 120645, set up through the public RPCs.</summary>
@@ -72,26 +102,8 @@ public sealed class ImportPageEndToEndFixture : ImportPageHostFixture
             UpdateMask = FieldMask.FromString("pos_import_enabled,pos_integration_service"),
         });
 
-        await Client<DepartmentService.DepartmentServiceClient>(Service())
-            .CreateDepartmentAsync(new() { Department = new() { DepartmentId = DepartmentId, ClientId = ClientId, Name = DepartmentName } });
-        await Client<DepartmentService.DepartmentServiceClient>(SupervisorToken).UpdateDepartmentAsync(new()
-        {
-            Department = new() { DepartmentId = DepartmentId, PosClientNumber = CopenhagenAccount.ToString(CultureInfo.InvariantCulture), PosTerminalNumbers = { TerminalNumbers } },
-            UpdateMask = FieldMask.FromString("pos_client_number,pos_terminal_numbers"),
-        });
-
-        var service = Client<FieldMappingService.FieldMappingServiceClient>(Service());
-        var mapping = Client<FieldMappingService.FieldMappingServiceClient>(SupervisorToken);
-        foreach (var (id, name, code, type, split) in new[]
-                 {
-                     (GrossSalesField, "Gross sales", "GS", PosFieldType.GrossSales, true),
-                     (TransactionsField, "Transactions", "TR", PosFieldType.Transactions, false),
-                     (VisitorsField, "Visitors", "VI", PosFieldType.Visitors, false),
-                 })
-        {
-            await service.CreateWeeklyBalanceFieldAsync(new() { Field = new() { FieldId = id, ClientId = ClientId, Name = name, Code = code } });
-            await mapping.UpdateFieldMappingAsync(new() { FieldId = id, PosFieldType = type, SplitIntoIntervals = split });
-        }
+        await CreateDepartmentAsync(ClientId, DepartmentId, DepartmentName, CopenhagenAccount.ToString(CultureInfo.InvariantCulture), TerminalNumbers, SupervisorToken);
+        await MapFieldsAsync(ClientId, (GrossSalesField, TransactionsField, VisitorsField), SupervisorToken);
 
         // Lightspeed: the supervisor asks for the URL, the merchant's browser consents in the simulator and comes
         // back to the host's callback; then SameSystem's integration contact activates the connection.

@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Google.Protobuf.WellKnownTypes;
-using Pos.Grpc.Contracts.Departments.V1;
-using Pos.Grpc.Contracts.FieldMapping.V1;
 using Pos.Grpc.Contracts.Imports.V1;
 using Pos.Grpc.Contracts.Settings.V1;
 using Pos.Grpc.Contracts.WeeklyBalance.V1;
@@ -43,25 +41,8 @@ public sealed class KSeriesImportPageFixture : ImportPageHostFixture
             },
             UpdateMask = FieldMask.FromString("multi_cash_registers,pos_import_enabled,pos_integration_service"),
         });
-        await Client<DepartmentService.DepartmentServiceClient>(Service())
-            .CreateDepartmentAsync(new() { Department = new() { DepartmentId = DepartmentId, ClientId = ClientId, Name = DepartmentName } });
-        await Client<DepartmentService.DepartmentServiceClient>(SupervisorToken).UpdateDepartmentAsync(new()
-        {
-            Department = new() { DepartmentId = DepartmentId, PosClientNumber = KSeriesSandboxLocation.ToString(CultureInfo.InvariantCulture), PosTerminalNumbers = { Devices } },
-            UpdateMask = FieldMask.FromString("pos_client_number,pos_terminal_numbers"),
-        });
-        var service = Client<FieldMappingService.FieldMappingServiceClient>(Service());
-        var mapping = Client<FieldMappingService.FieldMappingServiceClient>(SupervisorToken);
-        foreach (var (id, name, code, type, split) in new[]
-                 {
-                     (GrossSalesField, "Gross sales", "GS", PosFieldType.GrossSales, true),
-                     (TransactionsField, "Transactions", "TR", PosFieldType.Transactions, false),
-                     (VisitorsField, "Visitors", "VI", PosFieldType.Visitors, false),
-                 })
-        {
-            await service.CreateWeeklyBalanceFieldAsync(new() { Field = new() { FieldId = id, ClientId = ClientId, Name = name, Code = code } });
-            await mapping.UpdateFieldMappingAsync(new() { FieldId = id, PosFieldType = type, SplitIntoIntervals = split });
-        }
+        await CreateDepartmentAsync(ClientId, DepartmentId, DepartmentName, KSeriesSandboxLocation.ToString(CultureInfo.InvariantCulture), Devices, SupervisorToken);
+        await MapFieldsAsync(ClientId, (GrossSalesField, TransactionsField, VisitorsField), SupervisorToken);
         await ConnectKSeriesAsync(ClientId, KSeriesSandboxLocation, SupervisorToken, integrationContact: "ic-anna");
     }
 
