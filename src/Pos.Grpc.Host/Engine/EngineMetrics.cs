@@ -16,6 +16,23 @@ public sealed class EngineMetrics
 
     public static readonly ActivitySource Source = new(Name);
 
+    private static readonly Lazy<ActivityListener> OwnListener = new(() =>
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
+    });
+
+    /// <summary>
+    /// Makes the engine's spans exist without an OpenTelemetry tracer (tracing off): one per job's run on an account, so
+    /// the run's log lines still carry a trace id. Requests have ASP.NET Core's own activities for that.
+    /// </summary>
+    public static void KeepTraceIdsInLogs() => _ = OwnListener.Value;
+
     private readonly Counter<long> _days;
     private readonly Counter<long> _sales;
     private readonly Counter<long> _values;

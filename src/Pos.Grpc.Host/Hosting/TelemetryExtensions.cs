@@ -50,13 +50,15 @@ public static class TelemetryExtensions
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation()
                 .AddMeter(EngineMetrics.Name, FleetMetrics.Name, ReadinessMetric.Name, ProviderRequestMetrics.MeterPrefix + "*")
-                .AddPrometheusExporter())
-            .WithTracing(tracing => tracing
-                // Scrapes and probes every few seconds are not traces anyone reads.
-                .AddAspNetCoreInstrumentation(o => o.Filter = http => !OperationsExtensions.IsOperationsRequest(http))
-                .AddHttpClientInstrumentation()
-                .AddNpgsql()
-                .AddSource(EngineMetrics.Name));
+                .AddPrometheusExporter());
+        if (!options.TracingEnabled) EngineMetrics.KeepTraceIdsInLogs();
+        else
+            telemetry.WithTracing(tracing => tracing
+                    // Scrapes and probes every few seconds are not traces anyone reads.
+                    .AddAspNetCoreInstrumentation(o => o.Filter = http => !OperationsExtensions.IsOperationsRequest(http))
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsql()
+                    .AddSource(EngineMetrics.Name));
         if (options.OtlpUri is { } endpoint)
             telemetry.UseOtlpExporter(options.OtlpProtocol == "grpc" ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf, endpoint);
         return builder;

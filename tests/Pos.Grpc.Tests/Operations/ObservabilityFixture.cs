@@ -25,6 +25,8 @@ public sealed class ObservabilityFixture : EndToEndImportFixture
         var settings = base.HostSettings();
         settings["Logging:LogLevel:Default"] = "Information";
         settings["Logging:LogLevel:Microsoft"] = "Warning";
+        // Spans are made when they have somewhere to go: here the in-memory exporter stands where a collector would.
+        settings["Telemetry:Tracing"] = "true";
         return settings;
     }
 

@@ -23,7 +23,15 @@ public sealed class TelemetryOptions
     /// <summary>"grpc" (port 4317) or "http/protobuf" (port 4318).</summary>
     public string OtlpProtocol { get; set; } = "grpc";
 
+    /// <summary>
+    /// Whether spans are made. Unset: when they go somewhere (an OTLP endpoint). Spans nobody exports cost every call a few
+    /// microseconds (docs/benchmarks.md section 8); log lines carry trace ids either way (ASP.NET Core's own activities).
+    /// </summary>
+    public bool? Tracing { get; set; }
+
     public Uri? OtlpUri => string.IsNullOrWhiteSpace(OtlpEndpoint) ? null : new Uri(OtlpEndpoint);
+
+    public bool TracingEnabled => Tracing ?? OtlpUri is not null;
 
     public IEnumerable<string> Problems()
     {
