@@ -27,6 +27,8 @@ public sealed class ProcessKillTests(ReliabilityFixture fixture, ITestOutputHelp
             await using var doomed = await fixture.StartHostProcessAsync("doomed");
             var jobId = await fixture.StartImportAsync(client);
             await fixture.WaitForJobAsync(client, jobId, j => j.Progress.DepartmentDaysDone >= 2, "two department-days done");
+            // From now on each request takes 1.5 s (under the 2 s timeout): the days left surely outlast the next steps, however busy the machine.
+            await fixture.SetFaultsOnAllAccountsAsync(new { delayMs = 1500 });
             Assert.Contains(await LaneOwnersAsync(client), owner => owner == doomed.Settings["Imports:Engine:InstanceId"]);
 
             doomed.Kill();

@@ -27,6 +27,8 @@ public sealed class SigtermTests(ReliabilityFixture fixture, ITestOutputHelper o
             await using var stopping = await fixture.StartHostProcessAsync("stopping");
             var jobId = await fixture.StartImportAsync(client);
             await fixture.WaitForJobAsync(client, jobId, j => j.Progress.DepartmentDaysDone >= 2, "two department-days done");
+            // From now on each request takes 1.5 s (under the 2 s timeout): the days left surely outlast the next steps, however busy the machine.
+            await fixture.SetFaultsOnAllAccountsAsync(new { delayMs = 1500 });
 
             // A watcher on the instance about to stop: its snapshot first.
             using var watch = stopping.Client<ImportService.ImportServiceClient>(supervisor).WatchImportJob(new() { JobId = jobId });

@@ -69,7 +69,9 @@ public sealed class RegisterListingLoadTests(RegisterListingFixture host) : ICla
     public async Task ACallerWithTwoListingsInFlight_IsRefusedAThird_WithTheLimit()
     {
         var connection = await ConnectAsync(1202);
-        await host.SetFaultsAsync(LightspeedSandboxFixture.CopenhagenAccount, new { delayMs = 1000 });
+        // Long enough to hold two listings in flight while the third arrives (the three start together), short
+        // enough that their two Lightspeed reads end well within the server's deadline on a busy machine.
+        await host.SetFaultsAsync(LightspeedSandboxFixture.CopenhagenAccount, new { delayMs = 500 });
         try
         {
             var calls = Enumerable.Range(0, 3).Select(async _ =>
