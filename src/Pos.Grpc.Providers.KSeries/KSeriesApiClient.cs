@@ -75,7 +75,7 @@ public sealed partial class KSeriesApiClient
         [EnumeratorCancellation] CancellationToken ct = default)
     {
         var context = new RequestContext(
-            _pacers.For(location.ConnectionKey, location.BusinessLocationId), location.BusinessLocationId, query.Priority, stats);
+            _pacers.For(location.ConnectionKey, location.BusinessLocationId), location.BusinessLocationId, query.Priority, stats, query.Admission);
         var tokens = TokensOf(location.ConnectionKey);
         var pageSize = Math.Clamp(query.PageSize ?? Options.PageSize, 1, 100);
         var window = query.ResumeAt ?? FirstWindow(query.From, query.To);

@@ -39,7 +39,7 @@ public sealed class KSeriesProvider(KSeriesApiClient api) : IPosProvider
     public async IAsyncEnumerable<SalesPage> ReadSalesAsync(SalesRead read, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var location = new KSeriesLocation(read.Connection.ConnectionKey, LocationIdOf(read.Connection.Account));
-        var query = new KSeriesSalesQuery(read.FromUtc, read.UntilUtc) { Priority = read.Priority };
+        var query = new KSeriesSalesQuery(read.FromUtc, read.UntilUtc) { Priority = read.Priority, Admission = read.Admission };
         var devices = read.Scope.RegisterIds.Count == 0 ? null : read.Scope.RegisterIds.ToHashSet(StringComparer.Ordinal);
         var stats = new KSeriesRequestStats();
         var (requests, waited) = (0L, TimeSpan.Zero);

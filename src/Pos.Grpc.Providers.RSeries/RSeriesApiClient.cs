@@ -83,7 +83,7 @@ public sealed class RSeriesApiClient
     /// </summary>
     public async IAsyncEnumerable<IReadOnlyList<RSeriesSale>> GetSalesPagesAsync(
         RSeriesConnection connection, RSeriesSalesQuery query, RSeriesRequestStats? stats, RequestPriority priority,
-        [EnumeratorCancellation] CancellationToken ct = default)
+        [EnumeratorCancellation] CancellationToken ct = default, RequestAdmission? admission = null)
     {
         string? url = SalesUrl(connection.AccountId, query);
         var tokens = TokensOf(connection.ConnectionKey);
@@ -92,7 +92,7 @@ public sealed class RSeriesApiClient
         {
             List<RSeriesSale> page;
             string? next;
-            using (var doc = await _runner.GetJsonAsync(url, connection.AccountId, cost, tokens, stats, priority, ct))
+            using (var doc = await _runner.GetJsonAsync(url, connection.AccountId, cost, tokens, stats, priority, ct, admission))
             {
                 page = Wire.Many(doc.RootElement, "Sale").Select(RSeriesSale.Parse).ToList();
                 next = Wire.NextUrl(doc.RootElement);

@@ -12,8 +12,12 @@ internal sealed record TokenSource(
     Func<CancellationToken, Task<string>> Current,
     Func<string, CancellationToken, Task<string>>? RefreshAfterUnauthorized);
 
-/// <summary>What one GET is for: its pacer, the location it names (0: none), its priority and the caller's counters.</summary>
-internal sealed record RequestContext(KSeriesLocationPacer Pacer, long BusinessLocationId, RequestPriority Priority, KSeriesRequestStats? Stats);
+/// <summary>
+/// What one GET is for: its pacer, the location it names (0: none), its priority, the caller's counters and the
+/// caller's admission (asked once the pacing lets the request go, left before any backoff).
+/// </summary>
+internal sealed record RequestContext(KSeriesLocationPacer Pacer, long BusinessLocationId, RequestPriority Priority, KSeriesRequestStats? Stats,
+    RequestAdmission? Admission = null);
 
 /// <summary>
 /// One GET against the K-Series API with everything around it: pacing, bearer token, per-request timeout, and the
@@ -43,6 +47,7 @@ internal sealed class KSeriesRequestRunner(IHttpClientFactory httpClientFactory,
             stats.AddWait(waited);
             stats.AddRequest();
             metrics?.Waited(waited);
+            var admitted = context.Admission is null ? null : await context.Admission(ct);
             var answered = false;
             try
             {
@@ -99,6 +104,7 @@ internal sealed class KSeriesRequestRunner(IHttpClientFactory httpClientFactory,
                                 $"K-Series answered {(int)response.StatusCode} {transientFailures} times: {error.Message}",
                                 response.StatusCode, error, url);
                         stats.AddRetry();
+                        Leave(ref admitted);
                         await Backoff.DelayAsync(Options, transientFailures - 1, ct);
                         continue;
                     default:
@@ -114,9 +120,20 @@ internal sealed class KSeriesRequestRunner(IHttpClientFactory httpClientFactory,
                     throw new KSeriesApiException(
                         $"K-Series request failed {transientFailures} times; last: {Describe(e)}", null, null, url, e);
                 stats.AddRetry();
+                Leave(ref admitted);
                 await Backoff.DelayAsync(Options, transientFailures - 1, ct);
             }
+            finally
+            {
+                Leave(ref admitted);
+            }
         }
+    }
+
+    private static void Leave(ref IDisposable? admitted)
+    {
+        admitted?.Dispose();
+        admitted = null;
     }
 
     private static string PathOf(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.AbsolutePath : url;

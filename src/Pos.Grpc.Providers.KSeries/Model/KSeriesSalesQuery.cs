@@ -14,6 +14,9 @@ public sealed record KSeriesSalesQuery(DateTimeOffset From, DateTimeOffset To)
 
     public RequestPriority Priority { get; init; } = RequestPriority.Manual;
 
+    /// <summary>The caller's say on when each request goes out (see <see cref="RequestAdmission"/>); null: at once.</summary>
+    public RequestAdmission? Admission { get; init; }
+
     /// <summary>Where to go on: the <see cref="KSeriesSalesPage.Resume"/> of the last page handled (same From and To).</summary>
     public KSeriesSalesCursor? ResumeAt { get; init; }
 

@@ -32,9 +32,11 @@ internal sealed class RSeriesRequestRunner(
     /// <summary>The parsed JSON body of a successful GET. The caller disposes it (one page at a time).</summary>
     /// <param name="cost">Drips the request is expected to cost (1 per GET, more with relations); the pacer raises
     /// it to what the server last reported.</param>
+    /// <param name="admission">The caller's say on when the request goes out, asked once the pacing lets it go and
+    /// left before any backoff (a place is never held over a wait).</param>
     public async Task<JsonDocument> GetJsonAsync(
         string url, long accountId, double cost, TokenSource tokens, RSeriesRequestStats? callerStats, RequestPriority priority,
-        CancellationToken ct)
+        CancellationToken ct, RequestAdmission? admission = null)
     {
         var pacer = pacers.For(accountId);
         var stats = new StatsPair(pacer.Totals, callerStats);
@@ -49,6 +51,7 @@ internal sealed class RSeriesRequestRunner(
             stats.AddWait(reservation.Waited);
             stats.AddRequest();
             metrics?.Waited(reservation.Waited);
+            var admitted = admission is null ? null : await admission(ct);
             var answered = false;
             try
             {
@@ -119,6 +122,7 @@ internal sealed class RSeriesRequestRunner(
                                 $"Lightspeed answered {(int)response.StatusCode} {transientFailures} times: {error.Message}",
                                 response.StatusCode, error.Message, url);
                         stats.AddRetry();
+                        Leave(ref admitted);
                         await Backoff.DelayAsync(Options, transientFailures - 1, ct);
                         continue;
                     default:
@@ -138,9 +142,20 @@ internal sealed class RSeriesRequestRunner(
                     throw new RSeriesApiException(
                         $"Lightspeed request failed {transientFailures} times; last: {Describe(e)}", null, null, url, e);
                 stats.AddRetry();
+                Leave(ref admitted);
                 await Backoff.DelayAsync(Options, transientFailures - 1, ct);
             }
+            finally
+            {
+                Leave(ref admitted);
+            }
         }
+    }
+
+    private static void Leave(ref IDisposable? admitted)
+    {
+        admitted?.Dispose();
+        admitted = null;
     }
 
     /// <summary>A 429 of the burst limiter (too many requests in one second), not of the leaky bucket.</summary>

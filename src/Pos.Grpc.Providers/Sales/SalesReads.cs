@@ -44,8 +44,19 @@ public sealed record SalesScope(IReadOnlyList<string> ShopIds, IReadOnlyList<str
     public static readonly SalesScope Everything = new([], []);
 }
 
+/// <summary>
+/// The caller's say on when each request of a read may go out: entered once the account's own pacing lets the request
+/// go, left once its answer is read (so never held over a pacing wait or a retry's backoff). The engine admits the
+/// instance's pages a bounded number at a time, in its order of precedence.
+/// </summary>
+public delegate Task<IDisposable> RequestAdmission(CancellationToken cancellationToken);
+
 /// <summary>Sales whose time is in [FromUtc, UntilUtc), ascending by time.</summary>
-public sealed record SalesRead(PosConnection Connection, SalesScope Scope, DateTimeOffset FromUtc, DateTimeOffset UntilUtc, RequestPriority Priority);
+public sealed record SalesRead(PosConnection Connection, SalesScope Scope, DateTimeOffset FromUtc, DateTimeOffset UntilUtc, RequestPriority Priority)
+{
+    /// <summary>When each request may go out; null: as soon as the pacing allows.</summary>
+    public RequestAdmission? Admission { get; init; }
+}
 
 /// <summary>What requests cost: how many were sent and how long they waited on the POS's rate limit.</summary>
 public readonly record struct RequestCost(int Requests, TimeSpan RateLimitWait)
@@ -68,7 +79,11 @@ public sealed record SalesPage(
 
 /// <summary>Sales that changed after <see cref="ChangedAfter"/> among those whose time is in [FromUtc, UntilUtc).</summary>
 public sealed record ChangeProbe(PosConnection Connection, SalesScope Scope, DateTimeOffset FromUtc, DateTimeOffset UntilUtc,
-    DateTimeOffset ChangedAfter, RequestPriority Priority);
+    DateTimeOffset ChangedAfter, RequestPriority Priority)
+{
+    /// <summary>When each request may go out; null: as soon as the pacing allows.</summary>
+    public RequestAdmission? Admission { get; init; }
+}
 
 /// <summary>Where a changed sale counts (its time, shop and register), so the engine knows which department-day to read again.</summary>
 public readonly record struct ChangedSale(DateTimeOffset Time, string ShopId, string RegisterId);

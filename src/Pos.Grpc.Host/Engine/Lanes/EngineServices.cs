@@ -4,6 +4,7 @@ using Pos.Grpc.Host.Engine.Nightly;
 using Pos.Grpc.Host.Infrastructure.Caching;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Providers;
+using Pos.Grpc.Providers;
 
 namespace Pos.Grpc.Host.Engine.Lanes;
 
@@ -25,6 +26,17 @@ public sealed class EngineServices(
     public TimeProvider Clock => clock;
     public NightlyOptions NightlyOptions => nightly.Value;
     public ILogger Logger => logger;
+
+    /// <summary>
+    /// POS requests the instance has in flight at once, over all its lanes (each entered once the account's pacing lets
+    /// it go, left once its page is read). Thousands of lanes at 02:00 would otherwise each have a request in flight,
+    /// and each would wait for all the others (one instance reads a few hundred pages a second): a chain's hundred
+    /// pages in a row would take minutes, memory would hold thousands of answers, and the RPCs would queue behind
+    /// them. Waiting requests enter by priority (the night first), then the run with the most days left.
+    /// </summary>
+    public const int PagesAtOncePerCore = 32;
+
+    public PriorityGate Pages { get; } = new(PagesAtOncePerCore * Environment.ProcessorCount);
 
     /// <summary>Runs a lookup the engine makes outside its store within the engine's share of the pool.</summary>
     public Task<T> InEngineShareAsync<T>(Func<Task<T>> lookup, CancellationToken cancellationToken) =>

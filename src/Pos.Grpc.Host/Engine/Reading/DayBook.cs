@@ -18,6 +18,7 @@ public sealed class DayBook
     private readonly SaleRouter _router;
     private readonly bool _amountsIncludeTax;
     private readonly Dictionary<(long DepartmentId, DateOnly Date), OpenDay> _days = [];
+    private int _open;
 
     public DayBook(SaleRouter router, IEnumerable<PendingDay> pending, bool amountsIncludeTax)
     {
@@ -30,13 +31,11 @@ public sealed class DayBook
             var (start, end) = department.WindowOf(day.Date);
             _days[(day.DepartmentId, day.Date)] = new OpenDay(day, department, start, end);
         }
+        _open = _days.Count;
     }
 
     /// <summary>The days still open (not closed, not given up).</summary>
-    public int OpenDays
-    {
-        get { lock (_lock) return _days.Values.Count(d => !d.Closed); }
-    }
+    public int OpenDays => Volatile.Read(ref _open);
 
     /// <summary>
     /// Shorter than a day: the edge where departments in other zones start or end their day earlier. Read with its
@@ -153,7 +152,7 @@ public sealed class DayBook
             var owed = cover.Days.Where(d => !d.Closed).ToList();
             foreach (var day in owed)
             {
-                day.Closed = true;
+                Close(day);
                 foreach (var other in day.Covers.ToList()) Detach(other, day);
             }
             return owed.Select(d => d.Pending).ToList();
@@ -168,7 +167,7 @@ public sealed class DayBook
             var owed = _days.Values.Where(d => !d.Closed).ToList();
             foreach (var day in owed)
             {
-                day.Closed = true;
+                Close(day);
                 foreach (var cover in day.Covers.ToList()) Detach(cover, day);
             }
             return owed.Select(d => d.Pending).ToList();
@@ -186,12 +185,18 @@ public sealed class DayBook
             if (owedUntil > cover.ReadThrough) continue;
             Detach(cover, day);
             if (day.Covers.Count > 0 || day.Closed) continue;
-            day.Closed = true;
+            Close(day);
             var numbers = (day.Aggregator ?? new DayAggregator(ScopeOf(day))).ToNumbers();
             closed.Add(new ClosedDay(day.Pending, numbers));
             day.Aggregator = null;
         }
         return closed;
+    }
+
+    private void Close(OpenDay day)
+    {
+        day.Closed = true;
+        _open--;
     }
 
     private DayScope ScopeOf(OpenDay day) => new(day.Pending.Date, day.Department.Zone, day.Department.RegisterCount, _amountsIncludeTax);

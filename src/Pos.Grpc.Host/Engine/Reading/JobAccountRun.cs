@@ -147,7 +147,7 @@ public sealed class JobAccountRun(JobAccountWork work, PosAccount account, Engin
             try
             {
                 var found = await provider.FindChangedSalesAsync(
-                    new ChangeProbe(connection, router.Scope(), from, until, changedAfter, Priority), _stop.Token);
+                    new ChangeProbe(connection, router.Scope(), from, until, changedAfter, Priority) { Admission = Admission(() => pending.Count) }, _stop.Token);
                 counters = new JobCounters(found.Cost.Requests, found.Cost.RateLimitWait, new Dictionary<string, int>());
                 var already = pending.Select(d => (d.DepartmentId, d.Date)).ToHashSet();
                 foreach (var sale in found.Sales)
@@ -194,7 +194,10 @@ public sealed class JobAccountRun(JobAccountWork work, PosAccount account, Engin
             try
             {
                 var first = true;
-                var read = new SalesRead(connection, SaleRouter.ScopeOf(book.DepartmentsOf(cover)), cover.From, cover.Until, Priority);
+                var read = new SalesRead(connection, SaleRouter.ScopeOf(book.DepartmentsOf(cover)), cover.From, cover.Until, Priority)
+                {
+                    Admission = Admission(() => book.OpenDays),
+                };
                 await foreach (var page in provider.ReadSalesAsync(read, _stop.Token))
                 {
                     _counters.Add(page);
@@ -227,6 +230,13 @@ public sealed class JobAccountRun(JobAccountWork work, PosAccount account, Engin
             }
         }
     }
+
+    /// <summary>
+    /// A place among the instance's requests in flight (<see cref="EngineServices.Pages"/>): the night before manual
+    /// imports, and within each the run with the most days left first, so the biggest accounts are not the last to end.
+    /// </summary>
+    private RequestAdmission Admission(Func<int> daysLeft) =>
+        async cancellationToken => await services.Pages.EnterAsync(Priority, -daysLeft(), cancellationToken);
 
     /// <summary>
     /// After a manual read's first page: when the page was full and the pace of the account allows more reads at once,
