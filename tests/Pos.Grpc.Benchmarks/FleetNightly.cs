@@ -285,7 +285,7 @@ public static class FleetNightly
         simulatorCpu = Process.GetCurrentProcess().TotalProcessorTime - simulatorCpu;
         postgresCpu = PostgresCpu(postgres) - postgresCpu;
         // The same calls on the same (warm) host once the night is over: what the load costs them.
-        var quiet = RpcCaller.Start(hosts[0], caller.ClientId, daysAgo: 200, untimedFirst: true);
+        var quiet = RpcCaller.Start(hosts[0], caller.ClientId, daysAgo: 2000, untimedFirst: true);
         await Task.Delay(TimeSpan.FromSeconds(10));
         var idle = await quiet.StopAsync();
         foreach (var host in hosts) await host.DisposeAsync();

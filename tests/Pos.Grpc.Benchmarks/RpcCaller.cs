@@ -92,13 +92,14 @@ public static class RpcCaller
                 {
                     case 0:
                         kind = "StartImport";
+                        // A day of its own each time, whatever the answer (an earlier caller may still hold one).
+                        day = day.AddDays(-1);
                         var job = (await imports.StartImportAsync(new StartImportRequest
                         {
                             ClientId = caller, DepartmentIds = { caller * 100 + 1 }, FromDate = Dates.ToWire(day), UntilDate = Dates.ToWire(day),
                             RequestId = Guid.NewGuid().ToString(),
                         }, cancellationToken: stop)).Job;
                         jobId = job.JobId;
-                        day = day.AddDays(-1);
                         break;
                     case 1:
                         kind = "GetGeneralSettings";

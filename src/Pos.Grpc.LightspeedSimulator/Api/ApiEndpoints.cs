@@ -111,7 +111,7 @@ public static class ApiEndpoints
         var (from, to) = query.WalkBounds();
         var page = Pager.Take(query.List,
             reversed => catalog.Ordered(call.Account, query.Sort, query.List.Descending ^ reversed,
-                    reversed ? query.FromUtc : from, reversed ? query.ToUtc : to)
+                    reversed ? query.FromUtc : from, reversed ? query.ToUtc : to, startAt: reversed ? null : query.AfterTime)
                 .Where(query.Matches),
             query.CompareToCursor,
             query.CursorOf,

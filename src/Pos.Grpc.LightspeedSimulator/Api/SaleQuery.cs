@@ -90,6 +90,10 @@ public sealed class SaleQuery
         return (from, to);
     }
 
+    /// <summary>The time of an `after` cursor on an ascending time sort: no sale sorting before it is on the page.</summary>
+    public DateTimeOffset? AfterTime =>
+        List.After is { } after && Sort != SaleSortField.SaleId && !List.Descending ? FilterValues.Time(after[0].GetString() ?? "") : null;
+
     private static long CursorId(JsonElement cursor, int index) =>
         cursor[index].ValueKind == JsonValueKind.Number ? cursor[index].GetInt64() : FilterValues.Long(cursor[index].GetString() ?? "");
 

@@ -10,7 +10,9 @@ public enum SaleSortField { SaleId, CompleteTime, TimeStamp }
 /// </summary>
 public sealed class SalesCatalog(SimulatorOptions options, SimClock clock)
 {
-    private const int MaxCachedDays = 256;
+    private const int MaxCachedDays = 1024;
+
+    private const int MaxCachedBuckets = 64;
 
     private DateOnly Today => DateOnly.FromDateTime(clock.UtcNow.UtcDateTime);
 
@@ -32,16 +34,19 @@ public sealed class SalesCatalog(SimulatorOptions options, SimClock clock)
 
     /// <summary>
     /// All sales in order. <paramref name="fromUtc"/>/<paramref name="toUtc"/> only narrow which generated days
-    /// are walked (a day's margin is kept); the caller still applies its filters to each sale.
+    /// are walked (a day's margin is kept); the caller still applies its filters to each sale. An ascending time walk
+    /// may start at <paramref name="startAt"/> (a paging cursor's time): generated sales sorting before it are skipped
+    /// by a binary search instead of being walked page after page.
     /// </summary>
     public IEnumerable<SimSale> Ordered(
-        SimAccount account, SaleSortField field, bool descending, DateTimeOffset? fromUtc, DateTimeOffset? toUtc)
+        SimAccount account, SaleSortField field, bool descending, DateTimeOffset? fromUtc, DateTimeOffset? toUtc,
+        DateTimeOffset? startAt = null)
     {
         var now = clock.UtcNow;
         var changes = account.Changes;
         // A changed sale is no longer where it was: its new version (new timeStamp) comes with the fixed ones.
         var generated = account.Generate
-            ? Generated(account, field, descending, fromUtc, toUtc).Where(s => s.TimeStamp <= now && !changes.ContainsKey(s.SaleId))
+            ? Generated(account, field, descending, fromUtc, toUtc, descending || field == SaleSortField.SaleId ? null : startAt).Where(s => s.TimeStamp <= now && !changes.ContainsKey(s.SaleId))
             : [];
         Comparison<SimSale> order = descending ? (a, b) => Compare(b, a, field) : (a, b) => Compare(a, b, field);
         var others = account.FixedSales.Where(s => !changes.ContainsKey(s.SaleId)).Concat(changes.Values).ToList();
@@ -61,7 +66,7 @@ public sealed class SalesCatalog(SimulatorOptions options, SimClock clock)
     }
 
     private IEnumerable<SimSale> Generated(
-        SimAccount account, SaleSortField field, bool descending, DateTimeOffset? fromUtc, DateTimeOffset? toUtc)
+        SimAccount account, SaleSortField field, bool descending, DateTimeOffset? fromUtc, DateTimeOffset? toUtc, DateTimeOffset? startAt)
     {
         // A local day of a shop spans at most a day either side of the UTC day: keep that margin.
         var first = HistoryStart;
@@ -77,8 +82,12 @@ public sealed class SalesCatalog(SimulatorOptions options, SimClock clock)
         foreach (var day in days)
         {
             var bucket = field == SaleSortField.SaleId ? SaleIdBucket(account, day) : UtcDayBucket(account, day, field);
-            if (descending) bucket.Reverse();
-            foreach (var sale in bucket) yield return sale;
+            if (descending)
+            {
+                for (var i = bucket.Count - 1; i >= 0; i--) yield return bucket[i];
+                continue;
+            }
+            for (var i = startAt is { } start ? FirstAtOrAfter(bucket, field, start) : 0; i < bucket.Count; i++) yield return bucket[i];
         }
     }
 
@@ -86,15 +95,31 @@ public sealed class SalesCatalog(SimulatorOptions options, SimClock clock)
     private List<SimSale> SaleIdBucket(SimAccount account, DateOnly day) =>
         Enumerable.Range(0, account.Shops.Count).SelectMany(i => Day(account, i, day)).ToList();
 
-    /// <summary>Sales whose sort time falls on the UTC day, gathered from the shops' neighbouring local days.</summary>
+    /// <summary>The first index whose sort time is at or after <paramref name="start"/> (the bucket is sorted by it).</summary>
+    private static int FirstAtOrAfter(List<SimSale> bucket, SaleSortField field, DateTimeOffset start)
+    {
+        var (low, high) = (0, bucket.Count);
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (TimeKey(bucket[middle], field) < start) low = middle + 1;
+            else high = middle;
+        }
+        return low;
+    }
+
+    /// <summary>Sales whose sort time falls on the UTC day, gathered from the shops' neighbouring local days (cached: read-only once made).</summary>
     private List<SimSale> UtcDayBucket(SimAccount account, DateOnly utcDay, SaleSortField field)
     {
+        if (account.BucketCache.TryGetValue((utcDay, field), out var cached)) return cached;
+        if (account.BucketCache.Count > MaxCachedBuckets) account.BucketCache.Clear();
         var bucket = new List<SimSale>();
         for (var i = 0; i < account.Shops.Count; i++)
             for (var d = -1; d <= 1; d++)
                 bucket.AddRange(Day(account, i, utcDay.AddDays(d))
                     .Where(s => DateOnly.FromDateTime(TimeKey(s, field)!.Value.UtcDateTime) == utcDay));
         bucket.Sort((a, b) => Compare(a, b, field));
+        account.BucketCache[(utcDay, field)] = bucket;
         return bucket;
     }
 

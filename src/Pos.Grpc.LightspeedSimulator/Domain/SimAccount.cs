@@ -35,6 +35,9 @@ public sealed class SimAccount
     /// <summary>Generated days, cached (bounded) so paging through one day does not regenerate it per page.</summary>
     internal ConcurrentDictionary<(long ShopId, DateOnly Day), List<SimSale>> DayCache { get; } = new();
 
+    /// <summary>Generated sales of a UTC day in one sort order (every shop's), cached (bounded) like the days they come from.</summary>
+    internal ConcurrentDictionary<(DateOnly UtcDay, SaleSortField Field), List<SimSale>> BucketCache { get; } = new();
+
     public IEnumerable<SimRegister> ActiveRegisters => Shops.SelectMany(s => s.Registers).Where(r => !r.Archived);
 
     /// <summary>Fixed (injected) sales, sorted by id; a snapshot safe to enumerate.</summary>

@@ -81,6 +81,7 @@ public sealed class PostgresServer
     /// </summary>
     public static async Task<PostgresServer> StartPrivateAsync()
     {
+        SweepAbandonedClusters();
         var directory = Path.Combine(Path.GetTempPath(), $"pos-pg-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
         if (IsRoot()) await RunAsync("chown", $"postgres {directory}", asPostgres: false);
@@ -134,11 +135,41 @@ public sealed class PostgresServer
         }
     }
 
+    /// <summary>
+    /// Clusters whose test process is gone: a test host that was killed (a timeout, Ctrl+C, a runner that does not wait
+    /// for ProcessExit) leaves its cluster running and its files in the temp folder, a few hundred MB each. Each
+    /// folder is named after the process that made it, so a live one is never touched.
+    /// </summary>
+    private static void SweepAbandonedClusters()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), "pos-pg-*"))
+        {
+            var parts = Path.GetFileName(directory).Split('-');
+            if (parts.Length < 4 || !int.TryParse(parts[2], out var owner) || IsAlive(owner)) continue;
+            StopCluster(directory);
+        }
+    }
+
+    private static bool IsAlive(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     private static void StopCluster(string directory)
     {
         try
         {
-            RunAsync("pg_ctl", $"-D {directory} -m immediate -w stop").GetAwaiter().GetResult();
+            // A cluster that is not running (its postmaster.pid gone) needs no stop; its files go either way.
+            if (File.Exists(Path.Combine(directory, "postmaster.pid")))
+                RunAsync("pg_ctl", $"-D {directory} -m immediate -w stop").GetAwaiter().GetResult();
             Directory.Delete(directory, recursive: true);
         }
         catch
