@@ -24,7 +24,7 @@ switch (options.Command)
               pacing             --days 40 --sales 1500 --time-scale 20 --registers 2
               watch-streams      --streams 1000 --days 400 --time-scale 8
               year-scale         --days 365 --departments 20 --accounts 5 --registers 2 --sales 40 [--time-scale auto|N]
-              fleet-nightly      --clients 2000 --departments 10000 --chains 3 --latency-ms 250 --changed-accounts 40 [--one-instance]
+              fleet-nightly      --clients 2000 --departments 10000 --chains 3 --latency-ms 250 --changed-accounts 40 [--chain-sales N] [--one-instance]
               request-floor      --days 365 --sizes 20,300,3000 --time-scale 50
               rpc-caller         (started by fleet-nightly: --grpc-port N --grpc-web-port N --client N [--untimed-first])
             """);
