@@ -50,10 +50,6 @@ public sealed class RSeriesApiClient
         return await ReadAccountAsync(source, fromToken, ct);
     }
 
-    /// <summary>The account of a stored connection (refreshing its token when needed).</summary>
-    public Task<RSeriesAccount> GetAccountAsync(string connectionKey, CancellationToken ct) =>
-        ReadAccountAsync(TokensOf(connectionKey), null, ct);
-
     /// <summary>The account's shops with their time zones. Archived shops only when asked for.</summary>
     public Task<IReadOnlyList<RSeriesShop>> GetShopsAsync(
         RSeriesConnection connection, CancellationToken ct, bool includeArchived = false, RequestPriority priority = RequestPriority.Interactive) =>

@@ -14,9 +14,9 @@ public sealed class FaultTests(KSeriesSimulatorFixture fixture) : IClassFixture<
     private readonly KSeriesSimulatorServer _sim = fixture.Server;
     private KSeriesClientHarness _client = null!;
 
-    public async Task InitializeAsync() => _client = await KSeriesClientHarness.CreateAsync(_sim);
+    public async ValueTask InitializeAsync() => _client = await KSeriesClientHarness.CreateAsync(_sim);
 
-    public async Task DisposeAsync() => await _client.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _client.DisposeAsync();
 
     /// <summary>A location with 250 sales (three pages) on the test day.</summary>
     private async Task<KSeriesLocation> LocationWithSalesAsync(KSeriesClientHarness? client = null)

@@ -17,13 +17,13 @@ public sealed class OAuthTests : IAsyncLifetime
     private KSeriesSimulatorServer _sim = null!;
     private long _location;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _sim = await KSeriesSimulatorServer.StartAsync();
         _location = await _sim.CreateLocationAsync();
     }
 
-    public async Task DisposeAsync() => await _sim.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _sim.DisposeAsync();
 
     [Fact]
     public async Task AuthorizationUrl_V1_HasTheDocumentedParameters()

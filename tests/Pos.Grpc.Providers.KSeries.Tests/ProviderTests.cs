@@ -13,9 +13,9 @@ public sealed class ProviderTests(KSeriesSimulatorFixture fixture) : IClassFixtu
     private readonly KSeriesSimulatorServer _sim = fixture.Server;
     private KSeriesClientHarness _client = null!;
 
-    public async Task InitializeAsync() => _client = await KSeriesClientHarness.CreateAsync(_sim);
+    public async ValueTask InitializeAsync() => _client = await KSeriesClientHarness.CreateAsync(_sim);
 
-    public async Task DisposeAsync() => await _client.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _client.DisposeAsync();
 
     private KSeriesProvider Provider => new(_client.Api);
 

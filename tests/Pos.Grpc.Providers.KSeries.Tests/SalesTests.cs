@@ -16,9 +16,9 @@ public sealed class SalesTests(KSeriesSimulatorFixture fixture) : IClassFixture<
     private readonly KSeriesSimulatorServer _sim = fixture.Server;
     private KSeriesClientHarness _client = null!;
 
-    public async Task InitializeAsync() => _client = await KSeriesClientHarness.CreateAsync(_sim);
+    public async ValueTask InitializeAsync() => _client = await KSeriesClientHarness.CreateAsync(_sim);
 
-    public async Task DisposeAsync() => await _client.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _client.DisposeAsync();
 
     private async Task<KSeriesLocation> LocationWithSalesAsync(int count, TimeSpan spacing, DateTimeOffset? start = null)
     {

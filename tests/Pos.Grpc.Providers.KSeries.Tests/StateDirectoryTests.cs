@@ -12,12 +12,12 @@ public sealed class StateDirectoryTests : IAsyncLifetime
 {
     private readonly string _stateDirectory = Path.Combine(Path.GetTempPath(), $"lssim-kstate-{Guid.NewGuid():N}");
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         if (Directory.Exists(_stateDirectory)) Directory.Delete(_stateDirectory, recursive: true);
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
     [Theory]

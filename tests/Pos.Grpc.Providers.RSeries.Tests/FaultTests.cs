@@ -12,13 +12,13 @@ public sealed class FaultTests(SimulatorFixture fixture) : IClassFixture<Simulat
     private readonly SimulatorServer _sim = fixture.Server;
     private RSeriesClientHarness _client = null!;
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         _client = new RSeriesClientHarness(_sim);
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _client.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _client.DisposeAsync();
 
     /// <summary>An account with 250 sales (three pages) on the test day.</summary>
     private async Task<RSeriesConnection> AccountWithSalesAsync(RSeriesClientHarness? client = null)

@@ -8,10 +8,10 @@ public sealed class NextUrlSafetyTests : IAsyncLifetime
     private static readonly DateTimeOffset Day = new(2024, 3, 1, 0, 0, 0, TimeSpan.FromHours(1));
     private SimulatorServer _sim = null!;
 
-    public async Task InitializeAsync() =>
+    public async ValueTask InitializeAsync() =>
         _sim = await SimulatorServer.StartAsync(o => o.PublicBaseUrl = "http://lightspeed.invalid");
 
-    public async Task DisposeAsync() => await _sim.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _sim.DisposeAsync();
 
     [Fact]
     public async Task Sales_NextPageOnAnotherHost_FailsWithoutFollowingIt()

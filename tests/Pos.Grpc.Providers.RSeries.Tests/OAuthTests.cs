@@ -17,13 +17,13 @@ public sealed class OAuthTests : IAsyncLifetime
     private SimulatorServer _sim = null!;
     private RSeriesClientHarness _client = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _sim = await SimulatorServer.StartAsync();
         _client = new RSeriesClientHarness(_sim);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _client.DisposeAsync();
         await _sim.DisposeAsync();

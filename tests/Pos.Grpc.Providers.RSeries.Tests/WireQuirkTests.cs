@@ -14,13 +14,13 @@ public sealed class WireQuirkTests(SimulatorFixture fixture) : IClassFixture<Sim
     private readonly SimulatorServer _sim = fixture.Server;
     private RSeriesClientHarness _client = null!;
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         _client = new RSeriesClientHarness(_sim);
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await _client.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _client.DisposeAsync();
 
     private static RSeriesSalesQuery DayQuery => new(Day, Day.AddDays(1));
 

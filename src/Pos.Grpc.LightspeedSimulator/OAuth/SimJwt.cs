@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -62,11 +63,7 @@ public sealed class SimJwt(byte[] key)
 
     private static string Encode(string text) => Encode(Encoding.UTF8.GetBytes(text));
 
-    private static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Encode(byte[] bytes) => Base64Url.EncodeToString(bytes);
 
-    private static byte[] Decode(string text)
-    {
-        var s = text.Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(s + new string('=', (4 - s.Length % 4) % 4));
-    }
+    private static byte[] Decode(string text) => Base64Url.DecodeFromChars(text);
 }

@@ -6,14 +6,16 @@ namespace Pos.Grpc.Providers.KSeries;
 /// <summary>
 /// One pacer per (connection, business location) for the whole process, so every reader of a location shares its
 /// request rate and its 429 backoff. Location 0 paces the connection's calls that name no location (businesses, userinfo).
+/// Pacing spaces real requests, so it runs on the machine's clock, never on the host's <see cref="TimeProvider"/>: that
+/// one is the calendar (which day it is, when a token expires), which a test may set to another night.
 /// </summary>
-public sealed class KSeriesPacerRegistry(IOptions<KSeriesOptions> options, TimeProvider timeProvider)
+public sealed class KSeriesPacerRegistry(IOptions<KSeriesOptions> options)
 {
     private readonly ConcurrentDictionary<(string ConnectionKey, long BusinessLocationId), KSeriesLocationPacer> _pacers = new();
 
     public KSeriesLocationPacer For(string connectionKey, long businessLocationId) =>
         _pacers.GetOrAdd((connectionKey, businessLocationId),
-            _ => new KSeriesLocationPacer(options.Value.RequestsPerSecondPerLocation, timeProvider));
+            _ => new KSeriesLocationPacer(options.Value.RequestsPerSecondPerLocation, TimeProvider.System));
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -16,23 +17,9 @@ public static class Pkce
         return new PkcePair(verifier, ComputeChallenge(verifier));
     }
 
-    public static string CreateVerifier() => Base64Url.Encode(RandomNumberGenerator.GetBytes(32));
+    public static string CreateVerifier() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>BASE64URL(SHA256(ASCII(verifier))), no padding.</summary>
     public static string ComputeChallenge(string verifier) =>
-        Base64Url.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
-}
-
-/// <summary>Base64url without padding, as JWTs and PKCE use it.</summary>
-internal static class Base64Url
-{
-    public static string Encode(ReadOnlySpan<byte> bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    public static byte[] Decode(string text)
-    {
-        var s = text.Replace('-', '+').Replace('_', '/');
-        s = (s.Length % 4) switch { 2 => s + "==", 3 => s + "=", _ => s };
-        return Convert.FromBase64String(s);
-    }
+        Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
 }

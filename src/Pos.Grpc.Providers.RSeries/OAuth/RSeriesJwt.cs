@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text.Json;
 
@@ -25,7 +26,7 @@ public static class RSeriesJwt
         if (parts.Length != 3) return null;
         try
         {
-            using var doc = JsonDocument.Parse(Base64Url.Decode(parts[1]));
+            using var doc = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1]));
             return doc.RootElement.ValueKind == JsonValueKind.Object ? doc.RootElement.Clone() : null;
         }
         catch (Exception e) when (e is FormatException or JsonException)

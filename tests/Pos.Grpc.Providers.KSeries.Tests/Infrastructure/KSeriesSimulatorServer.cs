@@ -135,9 +135,9 @@ public class KSeriesSimulatorFixture : IAsyncLifetime
 
     protected virtual void Configure(KSeriesSimulatorOptions options) { }
 
-    public async Task InitializeAsync() => Server = await KSeriesSimulatorServer.StartAsync(Configure);
+    public async ValueTask InitializeAsync() => Server = await KSeriesSimulatorServer.StartAsync(Configure);
 
-    public async Task DisposeAsync() => await Server.DisposeAsync();
+    public async ValueTask DisposeAsync() => await Server.DisposeAsync();
 }
 
 /// <summary>Builders for injected accounts in the admin API's shape.</summary>

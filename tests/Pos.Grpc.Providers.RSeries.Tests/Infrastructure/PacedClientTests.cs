@@ -10,11 +10,11 @@ public abstract class PacedClientTests(SimulatorFixture fixture) : IAsyncLifetim
 
     protected RSeriesClientHarness Client { get; private set; } = null!;
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         Client = new RSeriesClientHarness(Sim, new() { ["MaxRateLimitRetries"] = "0" });
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await Client.DisposeAsync();
+    public async ValueTask DisposeAsync() => await Client.DisposeAsync();
 }

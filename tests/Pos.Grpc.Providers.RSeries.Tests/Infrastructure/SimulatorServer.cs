@@ -129,9 +129,9 @@ public class SimulatorFixture : IAsyncLifetime
 
     protected virtual void Configure(SimulatorOptions options) { }
 
-    public async Task InitializeAsync() => Server = await SimulatorServer.StartAsync(Configure);
+    public async ValueTask InitializeAsync() => Server = await SimulatorServer.StartAsync(Configure);
 
-    public async Task DisposeAsync() => await Server.DisposeAsync();
+    public async ValueTask DisposeAsync() => await Server.DisposeAsync();
 }
 
 /// <summary>Builders for injected sales in the admin API's shape.</summary>

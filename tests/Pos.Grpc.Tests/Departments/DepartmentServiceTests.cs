@@ -260,7 +260,7 @@ public sealed class DepartmentServiceTests(PosHostFixture host) : IClassFixture<
         var stored = (await AsService().GetDepartmentAsync(new GetDepartmentRequest { DepartmentId = 21601 })).Department;
         Assert.Equal(created, stored);
         await using var db = host.NewDbContext();
-        Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.ClientId == 216 && a.Action.StartsWith("department.")));
+        Assert.Equal(1, await db.AuditEntries.CountAsync(a => a.DepartmentId == 21601 && a.Action.StartsWith("department.")));
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class DevelopmentTokensHostFixture : LightspeedSandboxFixture
         return options;
     }
 
-    public override async Task DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
         if (Directory.Exists(_sandboxState)) Directory.Delete(_sandboxState, recursive: true);

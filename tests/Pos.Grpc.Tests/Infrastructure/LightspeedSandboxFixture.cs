@@ -33,7 +33,7 @@ public class LightspeedSandboxFixture : PosHostFixture
     /// <summary>The simulator's configuration; subclasses change volume, rate limits, clock.</summary>
     protected virtual SimulatorOptions SimulatorOptions() => new() { Seed = 4242 };
 
-    public override async Task InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
         _simulatorOptions = SimulatorOptions();
         _simulator = SimulatorHost.Build(_simulatorOptions, port: 0);
@@ -101,7 +101,7 @@ public class LightspeedSandboxFixture : PosHostFixture
         _simulator = null;
     }
 
-    public override async Task DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
         SimulatorAdmin?.Dispose();

@@ -47,7 +47,7 @@ public class PosHostFixture : IAsyncLifetime
     public PostgresServer Postgres { get; private set; } = null!;
     public IServiceProvider Services => _app!.Services;
 
-    public virtual async Task InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         Postgres = await GetPostgresAsync();
         ConnectionString = _sharedConnectionString ?? await CreateDatabaseAsync();
@@ -158,7 +158,7 @@ public class PosHostFixture : IAsyncLifetime
         return sibling;
     }
 
-    public virtual async Task DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         foreach (var channel in _channels) channel.Dispose();
         foreach (var provider in _clientProviders) await provider.DisposeAsync();

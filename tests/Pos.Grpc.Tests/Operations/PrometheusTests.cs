@@ -17,7 +17,7 @@ public sealed class PrometheusTests(PosHostFixture host) : IClassFixture<PosHost
     private Process? _prometheus;
     private readonly System.Text.StringBuilder _log = new();
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
         var rules = Path.Combine(ReadmeWalkthroughTests.RepositoryRoot(), "ops", "prometheus", "alerts.yml");
@@ -51,7 +51,7 @@ public sealed class PrometheusTests(PosHostFixture host) : IClassFixture<PosHost
         _prometheus.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
         _prometheus.BeginOutputReadLine();
         _prometheus.BeginErrorReadLine();
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Asks Prometheus' HTTP API until <paramref name="accept"/> likes the data (its scrapes and rules take a few seconds).</summary>
@@ -104,7 +104,7 @@ public sealed class PrometheusTests(PosHostFixture host) : IClassFixture<PosHost
         Assert.All(all, r => Assert.Equal("ok", r.GetProperty("health").GetString()));
     }
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         if (_prometheus is { HasExited: false }) _prometheus.Kill(entireProcessTree: true);
         _prometheus?.Dispose();
@@ -117,6 +117,6 @@ public sealed class PrometheusTests(PosHostFixture host) : IClassFixture<PosHost
         {
             // Prometheus may still be closing its files.
         }
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 }

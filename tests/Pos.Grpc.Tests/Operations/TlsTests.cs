@@ -68,7 +68,7 @@ public sealed class TlsHostFixture : PosHostFixture
         });
     }
 
-    public override async Task DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
         File.Delete(_path);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Pos.Grpc.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Pos.Grpc.Tests.Reliability;
 
@@ -11,7 +10,7 @@ public sealed class PrivatePostgresReliabilityFixture : ReliabilityFixture
 
     protected override async Task<PostgresServer> GetPostgresAsync() => _cluster ??= await PostgresServer.StartPrivateAsync();
 
-    public override async Task DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
         if (_cluster is not null) await _cluster.StopAsync();

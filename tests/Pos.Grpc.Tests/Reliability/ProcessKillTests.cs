@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Pos.Grpc.Contracts.Imports.V1;
 using Pos.Grpc.Host.Engine.Jobs;
 using Pos.Grpc.Host.Features.Imports.Service;
-using Xunit.Abstractions;
 
 namespace Pos.Grpc.Tests.Reliability;
 

@@ -3,7 +3,6 @@ using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Pos.Grpc.Contracts.Imports.V1;
 using Pos.Grpc.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Pos.Grpc.Tests.Reliability;
 

@@ -1,7 +1,6 @@
 using Pos.Grpc.Contracts.Imports.V1;
 using Pos.Grpc.Contracts.LightspeedAuth.V1;
 using Pos.Grpc.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Pos.Grpc.Tests.Reliability;
 

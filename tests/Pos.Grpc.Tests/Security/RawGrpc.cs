@@ -53,6 +53,9 @@ public static class RawGrpc
             _ => "application/grpc-web-text",
         });
         if (transport == Transport.Native) request.Headers.TryAddWithoutValidation("TE", "trailers");
+        // Each raw call is a case of its own: an HTTP/1.1 connection the server ends after a malformed body must not be
+        // picked up by the next case (cases run in random order; a reused connection closing under it failed one at random).
+        else request.Headers.ConnectionClose = true;
         if (bearerToken is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
 
         using var response = await Http.SendAsync(request);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pos.Grpc.Tests.WeeklyBalance;
 
@@ -23,7 +24,7 @@ public sealed class WeeklyBalanceHostFixture : PosHostFixture
 
     protected override void ConfigureHost(WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<TimeProvider>(new FixedClock(Now));
+        builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
         builder.Services.AddHttpContextAccessor();
         builder.Services.ConfigureDbContext<PosDbContext>((services, options) =>
         {
@@ -46,11 +47,6 @@ public sealed class WeeklyBalanceHostFixture : PosHostFixture
     }
 
     public static new string Supervisor(long clientId) => Token(PosRoles.Supervisor, clientId, subject: $"supervisor-{clientId}");
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
 }
 
 /// <summary>

@@ -1,6 +1,5 @@
 using Google.Protobuf;
 using Pos.Grpc.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Pos.Grpc.Tests.WeeklyBalance;
 

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text.Json;
 using Pos.Grpc.LightspeedSimulator.KSeries.Domain;
@@ -210,15 +211,14 @@ public static class KApiEndpoints
     /// <summary>The opaque page token: where the last page ended, and the from/to (as sent) it belongs to.</summary>
     private sealed record PageToken(string From, string To, DateTimeOffset EffectiveTo, DateTimeOffset AfterClosed, string AfterId)
     {
-        public string Encode() => Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(this)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        public string Encode() => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(this));
 
         public static PageToken Decode(string token, string from, string to)
         {
             PageToken? decoded;
             try
             {
-                var s = token.Replace('-', '+').Replace('_', '/');
-                decoded = JsonSerializer.Deserialize<PageToken>(Convert.FromBase64String(s + new string('=', (4 - s.Length % 4) % 4)));
+                decoded = JsonSerializer.Deserialize<PageToken>(Base64Url.DecodeFromChars(token));
             }
             catch (Exception e) when (e is FormatException or JsonException)
             {

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Pos.Grpc.LightspeedSimulator.KSeries.Domain;
@@ -222,6 +223,5 @@ public sealed class KOAuthServer
 
     public static KOAuthError InvalidClient => new(401, "invalid_client", "Invalid client or Invalid client credentials");
 
-    private static string Random(int bytes) => Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes))
-        .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Random(int bytes) => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(bytes));
 }

@@ -11,6 +11,7 @@ using Pos.Grpc.Host.Engine.Nightly;
 using Pos.Grpc.LightspeedSimulator;
 using Pos.Grpc.Tests.Imports.Jobs;
 using Pos.Grpc.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pos.Grpc.Tests.Imports.EndToEnd;
 
@@ -20,7 +21,7 @@ namespace Pos.Grpc.Tests.Imports.EndToEnd;
 /// </summary>
 public sealed class NightlyFixture : LightspeedSandboxFixture
 {
-    public MutableClock Clock { get; } = new(DateTimeOffset.UtcNow);
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     protected override SimulatorOptions SimulatorOptions() => new() { Seed = 99, RateLimit = new RateLimitOptions { Enabled = false } };
 
@@ -104,7 +105,7 @@ public sealed class NightlyEndToEndTests(NightlyFixture host) : IClassFixture<Ni
 
     private async Task<Host.Infrastructure.Persistence.Entities.ImportJobEntity> RunNightAsync(DateTimeOffset at)
     {
-        host.Clock.Now = at;
+        host.Clock.AdjustTime(at);
         await using (var scope = host.Services.CreateAsyncScope())
             Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<NightlyPlanner>().CreateDueJobsAsync(CancellationToken.None));
         await using var db = host.NewDbContext();

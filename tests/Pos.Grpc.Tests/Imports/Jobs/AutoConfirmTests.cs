@@ -3,11 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Pos.Grpc.Contracts.Imports.V1;
 using Pos.Grpc.Contracts.WeeklyBalance.V1;
 using Pos.Grpc.Host.Features.WeeklyBalance.AutoConfirm;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pos.Grpc.Tests.Imports.Jobs;
 
 /// <summary>A host with lanes and a clock the tests set.</summary>
-public sealed class AutoConfirmFixture() : ImportHostFixture(runsLanes: true, clock: new MutableClock());
+public sealed class AutoConfirmFixture() : ImportHostFixture(runsLanes: true, clock: TuesdayMorningClock());
 
 /// <summary>Auto-confirm at the client's confirm_days_at: imported and complete days are confirmed, the others keep a reason.</summary>
 public sealed class AutoConfirmTests(AutoConfirmFixture host) : IClassFixture<AutoConfirmFixture>
@@ -51,7 +52,7 @@ public sealed class AutoConfirmTests(AutoConfirmFixture host) : IClassFixture<Au
         await _seed.SettingsAsync(801, autoConfirm: true, confirmDaysAt: new TimeOnly(5, 0));
         await _seed.GrossSalesFieldAsync(801);
         await _seed.DepartmentAsync(801, 80101, "8011");
-        host.Clock!.Now = Copenhagen("2026-11-03", 4, 59);
+        host.Clock!.AdjustTime(Copenhagen("2026-11-03", 4, 59));
 
         await RunAutoConfirmAsync();
 
@@ -71,7 +72,7 @@ public sealed class AutoConfirmTests(AutoConfirmFixture host) : IClassFixture<Au
         }
 
         // Tuesday 3 Nov, 05:30: nothing has been imported yet.
-        host.Clock!.Now = Copenhagen("2026-11-03", 5, 30);
+        host.Clock!.AdjustTime(Copenhagen("2026-11-03", 5, 30));
         await RunAutoConfirmAsync();
         Assert.Empty(await ConfirmedByAsync(80201));
         var before = await OpenReasonsAsync(80201);
@@ -87,7 +88,7 @@ public sealed class AutoConfirmTests(AutoConfirmFixture host) : IClassFixture<Au
         await ImportAsync(802, [80201, 80202], "2026-10-30", "2026-11-02");
         await using (var db = host.NewDbContext())
             await db.DayValues.Where(v => v.DepartmentId == 80202).ExecuteDeleteAsync();
-        host.Clock.Now = Copenhagen("2026-11-04", 5, 1);
+        host.Clock.AdjustTime(Copenhagen("2026-11-04", 5, 1));
         await RunAutoConfirmAsync();
 
         var confirmed = await ConfirmedByAsync(80201);
@@ -118,17 +119,17 @@ public sealed class AutoConfirmTests(AutoConfirmFixture host) : IClassFixture<Au
         await _seed.GrossSalesFieldAsync(803);
         await _seed.DepartmentAsync(803, 80301, "8031");
         await _seed.ConnectionAsync(803, "8031");
-        host.Clock!.Now = Copenhagen("2026-11-03", 1, 0);
+        host.Clock!.AdjustTime(Copenhagen("2026-11-03", 1, 0));
         await ImportAsync(803, [80301], "2026-11-01", "2026-11-02");
 
-        host.Clock.Now = Copenhagen("2026-11-03", 6, 0);
+        host.Clock.AdjustTime(Copenhagen("2026-11-03", 6, 0));
         await RunAutoConfirmAsync();
         Assert.Equal(2, (await ConfirmedByAsync(80301)).Count);
 
         // Somebody reopens a day to correct it: later runs the same day leave it open.
         await using (var db = host.NewDbContext())
             await db.ConfirmedDays.Where(c => c.DepartmentId == 80301 && c.Date == ImportSeed.Day("2026-11-02")).ExecuteDeleteAsync();
-        host.Clock.Now = Copenhagen("2026-11-03", 6, 5);
+        host.Clock.AdjustTime(Copenhagen("2026-11-03", 6, 5));
         await RunAutoConfirmAsync();
         Assert.Single(await ConfirmedByAsync(80301));
     }
@@ -141,10 +142,10 @@ public sealed class AutoConfirmTests(AutoConfirmFixture host) : IClassFixture<Au
         await _seed.DepartmentAsync(804, 80401, "8041");
         await _seed.ConnectionAsync(804, "8041");
         // A manual import at noon on 2 Nov includes that (unfinished) day.
-        host.Clock!.Now = Copenhagen("2026-11-02", 12, 0);
+        host.Clock!.AdjustTime(Copenhagen("2026-11-02", 12, 0));
         await ImportAsync(804, [80401], "2026-11-01", "2026-11-02");
 
-        host.Clock.Now = Copenhagen("2026-11-03", 5, 30);
+        host.Clock.AdjustTime(Copenhagen("2026-11-03", 5, 30));
         await RunAutoConfirmAsync();
 
         Assert.Equal([(80401L, ImportSeed.Day("2026-11-01"))], (await ConfirmedByAsync(80401)).Keys);

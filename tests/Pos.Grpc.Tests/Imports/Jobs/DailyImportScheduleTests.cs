@@ -4,17 +4,18 @@ using Pos.Grpc.Contracts.Imports.V1;
 using Pos.Grpc.Contracts.LightspeedAuth.V1;
 using Pos.Grpc.Host.Engine.Nightly;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pos.Grpc.Tests.Imports.Jobs;
 
 /// <summary>Two instances without workers on one database, sharing a clock the tests set; the schedule is fired by hand.</summary>
 public sealed class ScheduleFixture : IAsyncLifetime
 {
-    public MutableClock Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = ImportHostFixture.TuesdayMorningClock();
     public ImportHostFixture A { get; private set; } = null!;
     public ImportHostFixture B { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         A = new ImportHostFixture(runsLanes: false, clock: Clock);
         await A.InitializeAsync();
@@ -22,7 +23,7 @@ public sealed class ScheduleFixture : IAsyncLifetime
         await B.InitializeAsync();
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await B.DisposeAsync();
         await A.DisposeAsync();
@@ -60,7 +61,7 @@ public sealed class DailyImportScheduleTests(ScheduleFixture hosts) : IClassFixt
     public async Task DailyImport_TwoInstancesFiringTogether_CreateOneJobPerEligibleClient()
     {
         // Tuesday 3 November, 02:00:30 in Copenhagen (CET): both instances fire, several times each.
-        hosts.Clock.Now = Copenhagen("2026-11-03", 2, 0).AddSeconds(30);
+        hosts.Clock.AdjustTime(Copenhagen("2026-11-03", 2, 0).AddSeconds(30));
         await _seed.ReadyClientAsync(701, (70101, "7011"));
         await _seed.ReadyClientAsync(702, (70201, "7021"));
         await _seed.DepartmentAsync(702, 70202, "7022", timeZone: "America/New_York");
@@ -107,19 +108,19 @@ public sealed class DailyImportScheduleTests(ScheduleFixture hosts) : IClassFixt
     {
         await _seed.ReadyClientAsync(705, (70501, "7051"));
 
-        hosts.Clock.Now = Copenhagen("2026-11-05", 1, 59);
+        hosts.Clock.AdjustTime(Copenhagen("2026-11-05", 1, 59));
         await ScheduleFixture.FireAsync(hosts.A);
         Assert.Empty(await ScheduledJobsAsync(705));
 
         // Nobody was up at 02:00; an instance starting at 09:15 creates the day's job, and only one.
-        hosts.Clock.Now = Copenhagen("2026-11-05", 9, 15);
+        hosts.Clock.AdjustTime(Copenhagen("2026-11-05", 9, 15));
         await ScheduleFixture.FireAsync(hosts.B);
         await ScheduleFixture.FireAsync(hosts.A);
         var job = Assert.Single(await ScheduledJobsAsync(705));
         Assert.Equal((ImportSeed.Day("2026-11-05"), ImportSeed.Day("2026-11-04")), (job.ScheduledFor, job.UntilDate));
 
         // The next day gets its own job.
-        hosts.Clock.Now = Copenhagen("2026-11-06", 2, 5);
+        hosts.Clock.AdjustTime(Copenhagen("2026-11-06", 2, 5));
         await ScheduleFixture.FireAsync(hosts.A);
         Assert.Equal(2, (await ScheduledJobsAsync(705)).Count);
     }
@@ -129,7 +130,7 @@ public sealed class DailyImportScheduleTests(ScheduleFixture hosts) : IClassFixt
     {
         await _seed.ReadyClientAsync(706, (70601, "7061"));
         // 1 July is CEST (UTC+2): 00:30 UTC is 02:30 local, so the run is due.
-        hosts.Clock.Now = new DateTimeOffset(2026, 7, 1, 0, 30, 0, TimeSpan.Zero);
+        hosts.Clock.AdjustTime(new DateTimeOffset(2026, 7, 1, 0, 30, 0, TimeSpan.Zero));
         await ScheduleFixture.FireAsync(hosts.A);
         var job = Assert.Single(await ScheduledJobsAsync(706));
         Assert.Equal((ImportSeed.Day("2026-07-01"), ImportSeed.Day("2026-06-30")), (job.ScheduledFor, job.UntilDate));

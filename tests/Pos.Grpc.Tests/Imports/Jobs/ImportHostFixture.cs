@@ -7,6 +7,7 @@ using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 using Pos.Grpc.Providers;
 using Pos.Grpc.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pos.Grpc.Tests.Imports.Jobs;
 
@@ -15,14 +16,20 @@ namespace Pos.Grpc.Tests.Imports.Jobs;
 /// retries) and optionally a clock the test moves. <paramref name="sharedConnectionString"/> puts it on another
 /// host's database: several instances against one PostgreSQL, as in production.
 /// </summary>
-public class ImportHostFixture(bool runsLanes = true, string? sharedConnectionString = null, MutableClock? clock = null) : PosHostFixture
+public class ImportHostFixture(bool runsLanes = true, string? sharedConnectionString = null, FakeTimeProvider? clock = null) : PosHostFixture
 {
     public ScriptedPosProvider Pos { get; } = new();
 
     /// <summary>The host's clock when the test controls it; null means the system clock.</summary>
-    public MutableClock? Clock { get; } = clock;
+    public FakeTimeProvider? Clock { get; } = clock;
 
     public string InstanceId { get; } = $"test-host-{Guid.NewGuid():N}";
+
+    /// <summary>
+    /// The schedules' clock: Tuesday 2026-11-03 08:00 UTC (09:00 in Copenhagen). Tests set it with
+    /// <see cref="FakeTimeProvider.AdjustTime"/>, which may go back (tests of one fixture run in any order).
+    /// </summary>
+    public static FakeTimeProvider TuesdayMorningClock() => new(new DateTimeOffset(2026, 11, 3, 8, 0, 0, TimeSpan.Zero));
 
     protected override Task<string> CreateDatabaseAsync() =>
         sharedConnectionString is null ? base.CreateDatabaseAsync() : Task.FromResult(sharedConnectionString);
@@ -98,22 +105,6 @@ public sealed class QueuedImportsFixture() : ImportHostFixture(runsLanes: false)
 /// <summary>Lanes running jobs as they are queued.</summary>
 public sealed class RunningImportsFixture() : ImportHostFixture(runsLanes: true);
 
-/// <summary>A clock the test sets, for the schedules; now starts at Tuesday 2026-11-03 08:00 UTC (09:00 in Copenhagen).</summary>
-public sealed class MutableClock(DateTimeOffset now) : TimeProvider
-{
-    private long _ticks = now.UtcTicks;
-
-    public MutableClock() : this(new DateTimeOffset(2026, 11, 3, 8, 0, 0, TimeSpan.Zero)) { }
-
-    public DateTimeOffset Now
-    {
-        get => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
-        set => Interlocked.Exchange(ref _ticks, value.UtcTicks);
-    }
-
-    public override DateTimeOffset GetUtcNow() => Now;
-}
-
 /// <summary>
 /// Two instances on ONE database: A serves RPCs only (no lanes), B runs the jobs. What A shows of a job B runs
 /// can only have come through PostgreSQL (rows and LISTEN/NOTIFY).
@@ -123,7 +114,7 @@ public sealed class TwoHostsFixture : IAsyncLifetime
     public ImportHostFixture A { get; private set; } = null!;
     public ImportHostFixture B { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         A = new ImportHostFixture(runsLanes: false);
         await A.InitializeAsync();
@@ -131,7 +122,7 @@ public sealed class TwoHostsFixture : IAsyncLifetime
         await B.InitializeAsync();
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await B.DisposeAsync();
         await A.DisposeAsync();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Pos.Grpc.Contracts.Imports.V1;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pos.Grpc.Tests.Imports.Jobs;
 
@@ -8,7 +9,7 @@ namespace Pos.Grpc.Tests.Imports.Jobs;
 /// host starts; the clock says 09:00 in Copenhagen, so the 02:00 run was missed and the run at start-up must
 /// create the day's job.
 /// </summary>
-public sealed class SchedulerOnFixture() : ImportHostFixture(runsLanes: false, clock: new MutableClock())
+public sealed class SchedulerOnFixture() : ImportHostFixture(runsLanes: false, clock: TuesdayMorningClock())
 {
     public const long ClientId = 901;
 

@@ -14,6 +14,7 @@ using Pos.Grpc.Providers;
 using Pos.Grpc.Tests.Infrastructure;
 using Pos.Grpc.Tests.WeeklyBalance;
 using static Pos.Grpc.Tests.Imports.Numbers.TestSales;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pos.Grpc.Tests.Imports.Numbers;
 
@@ -27,7 +28,7 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
     private const string Date = "2026-06-10";
     private readonly ImportNumbersSeed _seed = new(host);
     private readonly WeeklyBalanceSeed _balance = new(host);
-    private readonly StepClock _clock = new(new DateTimeOffset(2026, 6, 11, 2, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 6, 11, 2, 0, 0, TimeSpan.Zero));
 
     private sealed record DayRow(int Register, long FieldId, decimal Value);
     private sealed record IntervalRow(int Register, long FieldId, DateTimeOffset StartUtc, decimal Value);
@@ -395,14 +396,5 @@ public sealed class DayValuesWriterTests(PosHostFixture host) : IClassFixture<Po
         Assert.Equal(3, commands.Count);
         Assert.Equal(21, (await DayValuesAsync(5101)).Count);
         Assert.Equal(3 * 24 * 7, (await IntervalsAsync(5101)).Count);
-    }
-
-    private sealed class StepClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }

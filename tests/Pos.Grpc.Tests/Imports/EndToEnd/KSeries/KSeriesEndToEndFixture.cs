@@ -16,6 +16,7 @@ using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Tests.Imports.Jobs;
 using Pos.Grpc.Tests.Infrastructure;
 using Week = Pos.Grpc.Contracts.WeeklyBalance.V1.WeeklyBalance;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pos.Grpc.Tests.Imports.EndToEnd.KSeries;
 
@@ -31,9 +32,9 @@ public sealed class KSeriesEndToEndFixture : LightspeedSandboxFixture
     public const string KClientSecret = "e2e-secret";
     private static long _nextLocation = 900_000_000_000;
 
-    public MutableClock Clock { get; } = new(new DateTimeOffset(2025, 11, 5, 2, 30, 0, TimeSpan.Zero));
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2025, 11, 5, 2, 30, 0, TimeSpan.Zero));
 
-    public override async Task InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
         // The callback's port is known only now that the host listens; the simulator accepts this client's registered

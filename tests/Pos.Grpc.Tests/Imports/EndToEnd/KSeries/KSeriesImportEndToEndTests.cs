@@ -7,6 +7,7 @@ using Pos.Grpc.Host.Features.WeeklyBalance.AutoConfirm;
 using Pos.Grpc.Providers;
 using Pos.Grpc.Providers.KSeries;
 using static Pos.Grpc.Tests.Imports.EndToEnd.KSeries.KSale;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pos.Grpc.Tests.Imports.EndToEnd.KSeries;
 
@@ -110,7 +111,7 @@ public sealed class KSeriesImportEndToEndTests(KSeriesEndToEndFixture host) : IC
     [MemberData(nameof(TransientFaults))]
     public async Task FaultSwitch_Transient_TheImportStillGetsEveryNumberRight(string fault, string faults)
     {
-        var clientId = 8110 + TransientFaults.Select(t => (string)t[0]).ToList().IndexOf(fault);
+        var clientId = 8110 + TransientFaults.Select(t => t.Data.Item1).ToList().IndexOf(fault);
         var departmentId = clientId * 100 + 1;
         var blId = await host.CreateLocationAsync("Europe/Copenhagen", 201);
         await host.AddSalesAsync(blId, Sale("2025-06-10T10:00:00Z", 201, 2, Line(2, 25m)), Sale("2025-06-10T18:00:00Z", 201, 3, Line(1, 40m)));
@@ -156,7 +157,7 @@ public sealed class KSeriesImportEndToEndTests(KSeriesEndToEndFixture host) : IC
         var api = host.Services.GetRequiredService<KSeriesApiClient>();
         var key = client.Connection.ConnectionId;
         var before = (await tokens.LoadAsync(key, default))!;
-        await tokens.SaveAsync(key, before with { ExpiresAt = host.Clock.Now.AddMinutes(-1) }, default);
+        await tokens.SaveAsync(key, before with { ExpiresAt = host.Clock.GetUtcNow().AddMinutes(-1) }, default);
         var refreshes = await host.RefreshesAsync();
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => api.GetBusinessesAsync(key, default))));
@@ -165,7 +166,7 @@ public sealed class KSeriesImportEndToEndTests(KSeriesEndToEndFixture host) : IC
         Assert.Equal(1, await host.RefreshesAsync() - refreshes);
         var after = (await tokens.LoadAsync(key, default))!;
         Assert.NotEqual(before.RefreshToken, after.RefreshToken);
-        Assert.True(after.ExpiresAt > host.Clock.Now);
+        Assert.True(after.ExpiresAt > host.Clock.GetUtcNow());
     }
 
     [Fact]
@@ -183,7 +184,7 @@ public sealed class KSeriesImportEndToEndTests(KSeriesEndToEndFixture host) : IC
         // Later that week Lightspeed's account changed: Thursday's floor check was cancelled after the fact.
         await host.PatchSaleAsync(blId, ids[0], new { cancelled = true });
 
-        host.Clock.Now = new DateTimeOffset(2025, 11, 5, 2, 30, 0, TimeSpan.Zero); // 03:30 in Copenhagen
+        host.Clock.AdjustTime(new DateTimeOffset(2025, 11, 5, 2, 30, 0, TimeSpan.Zero)); // 03:30 in Copenhagen
         await using (var scope = host.Services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<NightlyImportInvocable>().Invoke();
         var jobs = await client.Rpc<ImportService.ImportServiceClient>().ListImportJobsAsync(new() { ClientId = clientId, PageSize = 10 });
@@ -198,7 +199,7 @@ public sealed class KSeriesImportEndToEndTests(KSeriesEndToEndFixture host) : IC
         Assert.Equal("60.00", week.Field(2, "2025-10-30", KFields.Gross(clientId)).Value);
         Assert.Equal("80.00", (await client.WeekAsync(departmentId, 2025, 45)).Field(1, "2025-11-04", KFields.Gross(clientId)).Value);
 
-        host.Clock.Now = new DateTimeOffset(2025, 11, 5, 4, 30, 0, TimeSpan.Zero); // 05:30 in Copenhagen, after confirm_days_at
+        host.Clock.AdjustTime(new DateTimeOffset(2025, 11, 5, 4, 30, 0, TimeSpan.Zero)); // 05:30 in Copenhagen, after confirm_days_at
         await using (var scope = host.Services.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<AutoConfirmer>().RunDueAsync(default);
         Assert.True((await client.WeekAsync(departmentId, 2025, 45)).Day(1, "2025-11-04").Confirmed);
