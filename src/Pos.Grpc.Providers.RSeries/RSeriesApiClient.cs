@@ -68,7 +68,7 @@ public sealed class RSeriesApiClient
         RSeriesConnection connection, RSeriesSalesQuery query, RSeriesRequestStats? stats = null,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
-        await foreach (var page in GetSalesPagesAsync(connection, query, stats, RequestPriority.Manual, ct))
+        await foreach (var page in GetSalesPagesAsync(connection, query, stats, RequestPriority.Manual, ct: ct))
             foreach (var sale in page)
                 yield return sale;
     }
@@ -79,7 +79,7 @@ public sealed class RSeriesApiClient
     /// </summary>
     public async IAsyncEnumerable<IReadOnlyList<RSeriesSale>> GetSalesPagesAsync(
         RSeriesConnection connection, RSeriesSalesQuery query, RSeriesRequestStats? stats, RequestPriority priority,
-        [EnumeratorCancellation] CancellationToken ct = default, RequestAdmission? admission = null)
+        RequestAdmission? admission = null, [EnumeratorCancellation] CancellationToken ct = default)
     {
         string? url = SalesUrl(connection.AccountId, query);
         var tokens = TokensOf(connection.ConnectionKey);

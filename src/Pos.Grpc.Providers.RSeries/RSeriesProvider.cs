@@ -33,7 +33,7 @@ public sealed class RSeriesProvider(RSeriesApiClient api) : IPosProvider
         var query = new RSeriesSalesQuery(read.FromUtc, read.UntilUtc) { ShopIds = Ids(read.Scope.ShopIds), RegisterIds = RegisterFilter(read.Scope) };
         var stats = new RSeriesRequestStats();
         var (requests, waited) = (0L, TimeSpan.Zero);
-        await using var pages = api.GetSalesPagesAsync(connection, query, stats, read.Priority, cancellationToken, read.Admission).GetAsyncEnumerator(cancellationToken);
+        await using var pages = api.GetSalesPagesAsync(connection, query, stats, read.Priority, read.Admission, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (await NextAsync(pages))
         {
             // What this page cost: the read's counters since the previous page (retries and waits included).
@@ -55,7 +55,7 @@ public sealed class RSeriesProvider(RSeriesApiClient api) : IPosProvider
         };
         var stats = new RSeriesRequestStats();
         var changed = new List<ChangedSale>();
-        await using var pages = api.GetSalesPagesAsync(connection, query, stats, probe.Priority, cancellationToken, probe.Admission).GetAsyncEnumerator(cancellationToken);
+        await using var pages = api.GetSalesPagesAsync(connection, query, stats, probe.Priority, probe.Admission, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (await NextAsync(pages))
             foreach (var sale in pages.Current)
                 if (sale.CompleteTime is { } time)

@@ -14,6 +14,7 @@ using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 using Pos.Grpc.LightspeedSimulator;
 using Pos.Grpc.Tests.Infrastructure;
+using System.Globalization;
 
 namespace Pos.Grpc.Benchmarks;
 
@@ -184,11 +185,11 @@ public sealed class BenchEnvironment : IAsyncDisposable
         foreach (var d in Layout.Departments)
             db.Departments.Add(new DepartmentEntity
             {
-                Id = d.DepartmentId, ClientId = ClientId, Name = $"Department {d.DepartmentId}", PosClientNumber = d.AccountId.ToString(),
-                PosShopId = d.ShopId.ToString(), TimeZone = Bench.Zone, Version = 1, CreatedAt = now, UpdatedAt = now,
+                Id = d.DepartmentId, ClientId = ClientId, Name = $"Department {d.DepartmentId}", PosClientNumber = d.AccountId.ToString(CultureInfo.InvariantCulture),
+                PosShopId = d.ShopId.ToString(CultureInfo.InvariantCulture), TimeZone = Bench.Zone, Version = 1, CreatedAt = now, UpdatedAt = now,
                 Registers = d.RegisterIds.Select((r, i) => new DepartmentRegisterEntity
                 {
-                    DepartmentId = d.DepartmentId, RegisterNumber = i + 1, PosRegisterId = r.ToString(),
+                    DepartmentId = d.DepartmentId, RegisterNumber = i + 1, PosRegisterId = r.ToString(CultureInfo.InvariantCulture),
                 }).ToList(),
             });
         await db.SaveChangesAsync();
@@ -205,7 +206,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
         using var callback = await browser.GetAsync(consent.Headers.Location);
         if (!callback.IsSuccessStatusCode) throw new InvalidOperationException($"Callback answered {callback.StatusCode}: {await callback.Content.ReadAsStringAsync()}");
         var connections = (await supervisor.ListConnectionsAsync(new ListConnectionsRequest { ClientId = ClientId })).Connections;
-        var connection = connections.Single(c => c.AccountId == accountId.ToString() && c.State == ConnectionState.Authorized);
+        var connection = connections.Single(c => c.AccountId == accountId.ToString(CultureInfo.InvariantCulture) && c.State == ConnectionState.Authorized);
         var contact = new LightspeedAuthService.LightspeedAuthServiceClient(Channel(Bench.IntegrationContact()));
         await contact.ActivateConnectionAsync(new ActivateConnectionRequest { ConnectionId = connection.ConnectionId });
     }
@@ -230,7 +231,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
     {
         var response = await Imports().StartImportAsync(new StartImportRequest
         {
-            ClientId = ClientId, FromDate = from.ToString("yyyy-MM-dd"), UntilDate = until.ToString("yyyy-MM-dd"),
+            ClientId = ClientId, FromDate = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), UntilDate = until.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             RequestId = Guid.NewGuid().ToString("D"), DepartmentIds = { departmentIds },
         });
         return response.Job;

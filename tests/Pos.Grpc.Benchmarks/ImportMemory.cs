@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace Pos.Grpc.Benchmarks;
 
 /// <summary>
@@ -41,7 +42,7 @@ public static class ImportMemory
         foreach (var (name, run, memory) in results)
         {
             var p = run.Job.Progress;
-            var days = (DateOnly.Parse(run.Job.UntilDate).DayNumber - DateOnly.Parse(run.Job.FromDate).DayNumber) + 1;
+            var days = (DateOnly.Parse(run.Job.UntilDate, CultureInfo.InvariantCulture).DayNumber - DateOnly.Parse(run.Job.FromDate, CultureInfo.InvariantCulture).DayNumber) + 1;
             Console.WriteLine($"| {name} ({run.Job.FromDate}..{run.Job.UntilDate}, {run.Job.State}) | {days} | {p.DepartmentDaysDone} | {Bench.F(p.SalesRead)} | " +
                 $"{Bench.F(run.Wall.TotalSeconds, 1)} | {Bench.F(run.SalesPerSecond)} | {Bench.F(memory.StartRssMb)} | {Bench.F(memory.PeakRssMb)} | " +
                 $"{Bench.F(memory.HighWaterMarkMb)} | {memory.Quarters} |");

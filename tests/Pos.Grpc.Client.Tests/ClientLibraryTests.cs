@@ -7,6 +7,7 @@ using Pos.Grpc.Contracts.LightspeedAuth.V1;
 using Pos.Grpc.Contracts.Settings.V1;
 using Pos.Grpc.Contracts.WeeklyBalance.V1;
 using Pos.Grpc.Tests.Infrastructure;
+using System.Globalization;
 
 namespace Pos.Grpc.Client.Tests;
 
@@ -132,7 +133,7 @@ public sealed class ClientLibraryTests(RecordingHostFixture host) : IClassFixtur
     private static TimeSpan GrpcTimeout(ReceivedRequest request)
     {
         var value = request.GrpcTimeout ?? throw new Xunit.Sdk.XunitException($"{request.Path} carried no grpc-timeout");
-        var amount = long.Parse(value[..^1]);
+        var amount = long.Parse(value[..^1], CultureInfo.InvariantCulture);
         return value[^1] switch
         {
             'H' => TimeSpan.FromHours(amount),

@@ -7,6 +7,7 @@ using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 using Pos.Grpc.Tests.Imports.Jobs;
 using Pos.Grpc.Tests.Infrastructure;
+using System.Globalization;
 
 namespace Pos.Grpc.Client.Tests;
 
@@ -36,7 +37,7 @@ public sealed class ImportPageHealthTests(PosHostFixture host) : IClassFixture<P
         var screenshots = Environment.GetEnvironmentVariable("POS_SCREENSHOT_DIR") ?? Directory.CreateTempSubdirectory("pos-health-").FullName;
 
         var (exitCode, output) = await BuiltPage.RunNodeAsync(TimeSpan.FromMinutes(2), "e2e/health.mjs", pageServer.Urls.First() + "/index.html",
-            $"http://127.0.0.1:{host.GrpcWebPort}", PosHostFixture.Supervisor(ClientId), ClientId.ToString(),
+            $"http://127.0.0.1:{host.GrpcWebPort}", PosHostFixture.Supervisor(ClientId), ClientId.ToString(CultureInfo.InvariantCulture),
             PosHostFixture.Token(PosRoles.Support, subject: "support-desk"), locale, screenshots, prefix);
 
         Assert.True(exitCode == 0, output);
@@ -59,7 +60,7 @@ public sealed class ImportPageHealthTests(PosHostFixture host) : IClassFixture<P
         Assert.True(page.GetProperty("fleetHidden").GetBoolean());
 
         var fleet = page.GetProperty("fleet").EnumerateArray().ToList();
-        var client = Assert.Single(fleet, c => c.GetProperty("client").GetString() == ClientId.ToString());
+        var client = Assert.Single(fleet, c => c.GetProperty("client").GetString() == ClientId.ToString(CultureInfo.InvariantCulture));
         Assert.Equal(["2102"], client.GetProperty("departments").EnumerateArray().Select(d => d.GetString()));
         Assert.True(File.Exists(Path.Combine(screenshots, $"{prefix}-health.png")));
         Assert.True(File.Exists(Path.Combine(screenshots, $"{prefix}-support.png")));

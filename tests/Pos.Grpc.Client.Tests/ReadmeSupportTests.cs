@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 using Pos.Grpc.Tests.Hosting;
+using System.Globalization;
 
 namespace Pos.Grpc.Client.Tests;
 
@@ -38,17 +39,17 @@ public sealed class ReadmeSupportTests(DevelopmentTokensHostFixture host) : ICla
         // over two lines may report either of them, so each failure is the text of its line and its neighbours.
         var lines = ("\n\n" + script).Split('\n');
         var failed = Regex.Matches(output, "^FAILED LINE: ([0-9]+)", RegexOptions.Multiline)
-            .Select(m => int.Parse(m.Groups[1].Value) - 1)
+            .Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) - 1)
             .Select(i => string.Join(" ", lines[Math.Max(0, i - 1)..Math.Min(lines.Length, i + 2)]))
             .ToList();
         Assert.True(failed.Count == 0, "Failing commands:\n" + string.Join("\n", failed) + "\n" + output);
         Assert.Contains("pos.imports.v1.ImportService", output);        // list, describe
         Assert.Contains("StartImport", output);                          // the import methods listed
-        Assert.Equal(4, Regex.Matches(output, "\"status\": \"SERVING\"").Count); // health: unnamed twice, liveness, readiness
+        Assert.Equal(4, Regex.Count(output, "\"status\": \"SERVING\"")); // health: unnamed twice, liveness, readiness
         Assert.Contains("\"windowDays\": 7", output);                    // the client's import health
         Assert.Contains("\"windowDays\": 14", output);
         Assert.Contains("\"timeZone\": \"Europe/Copenhagen\"", output);  // client 1's settings (defaults)
         Assert.Contains(jobId.ToString(), output);                       // the job listed and watched
-        Assert.Equal(4, Regex.Matches(output, "IMPORT_JOB_STATE_SUCCEEDED").Count); // list twice, watch twice
+        Assert.Equal(4, Regex.Count(output, "IMPORT_JOB_STATE_SUCCEEDED")); // list twice, watch twice
     }
 }

@@ -1,4 +1,5 @@
 using Pos.Grpc.Providers.KSeries.Tests.Infrastructure;
+using System.Globalization;
 
 namespace Pos.Grpc.Providers.KSeries.Tests;
 
@@ -20,7 +21,7 @@ public sealed class ProviderTests(KSeriesSimulatorFixture fixture) : IClassFixtu
     private KSeriesProvider Provider => new(_client.Api);
 
     private static SalesRead Read(string connectionKey, long blId, DateTimeOffset from, DateTimeOffset until, params string[] devices) =>
-        new(new PosConnection(connectionKey, new PosAccount(PosSystem.LightspeedKSeries, blId.ToString())),
+        new(new PosConnection(connectionKey, new PosAccount(PosSystem.LightspeedKSeries, blId.ToString(CultureInfo.InvariantCulture))),
             new SalesScope([], devices), from, until, RequestPriority.Manual);
 
     private async Task<List<SalesPage>> ReadAllAsync(SalesRead read)
@@ -118,7 +119,7 @@ public sealed class ProviderTests(KSeriesSimulatorFixture fixture) : IClassFixtu
         var error = await Assert.ThrowsAsync<PosProviderException>(() => ReadAllAsync(Read(key, other, Day, Day.AddDays(1))));
 
         Assert.Equal(("LIGHTSPEED_LOCATION_ACCESS_DENIED", true), (error.Reason, error.Permanent));
-        Assert.Contains(other.ToString(), error.Message);
+        Assert.Contains(other.ToString(CultureInfo.InvariantCulture), error.Message);
     }
 
     [Fact]

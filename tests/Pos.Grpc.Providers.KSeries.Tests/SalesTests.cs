@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pos.Grpc.Providers.KSeries.Tests.Infrastructure;
+using System.Globalization;
 
 namespace Pos.Grpc.Providers.KSeries.Tests;
 
@@ -236,7 +237,7 @@ public sealed class SalesTests(KSeriesSimulatorFixture fixture) : IClassFixture<
     [InlineData("2023-05-12T13:29:05.028+0000", "2023-05-12T13:29:05.028+00:00")]
     [InlineData("2023-07-28T05:30:00-05:00", "2023-07-28T10:30:00+00:00")]
     public void TheThreeTimestampForms_AreParsed(string wire, string utc) =>
-        Assert.Equal(DateTimeOffset.Parse(utc), Wire.ParseTime(wire));
+        Assert.Equal(DateTimeOffset.Parse(utc, CultureInfo.InvariantCulture), Wire.ParseTime(wire));
 
     /// <summary>Raw HTTP with a token the client obtained: what the simulator itself serves.</summary>
     private async Task<JsonElement> GetRawAsync(KSeriesLocation location, string pathAndQuery, HttpStatusCode expected = HttpStatusCode.OK)

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.Options;
 using Pos.Grpc.LightspeedSimulator;
 using Pos.Grpc.Providers.RSeries.Tests.Infrastructure;
+using System.Globalization;
 
 namespace Pos.Grpc.Providers.RSeries.Tests;
 
@@ -45,8 +46,8 @@ public sealed class BurstLimiterTests(RealRulesSimulator fixture) : PacedClientT
         Assert.All(responses.Where(r => r.IsSuccessStatusCode), r =>
         {
             var parts = r.Headers.GetValues("X-LS-API-Burst-Level").Single().Split('/');
-            Assert.Equal(BurstLimit.ToString(), parts[1]);
-            Assert.InRange(int.Parse(parts[0]), 1, BurstLimit);
+            Assert.Equal(BurstLimit.ToString(CultureInfo.InvariantCulture), parts[1]);
+            Assert.InRange(int.Parse(parts[0], CultureInfo.InvariantCulture), 1, BurstLimit);
         });
         var stats = await Sim.StatsAsync(account);
         Assert.Equal(refused.Count, stats.GetProperty("burstLimited").GetInt64());

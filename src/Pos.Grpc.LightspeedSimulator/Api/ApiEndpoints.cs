@@ -82,7 +82,7 @@ public static class ApiEndpoints
         var q = call.Request.Query;
         var list = ListRequest.Parse(q, "registerID", ["registerID"]);
         var archived = Archived(q);
-        var shopFilter = q["shopID"].ToString() is { Length: > 0 } raw ? QueryFilter<long>.Parse("shopID", raw, FilterValues.Long) : null;
+        var shopFilter = q["shopID"].ToString() is { Length: > 0 } raw ? QueryFilter<long>.Parse("shopID", raw, FilterValues.Id) : null;
         var registers = call.Account.Shops
             .SelectMany(s => s.Registers.Select(r => (Shop: s, Register: r)))
             .Where(x => archived(x.Register.Archived) && (shopFilter?.Matches(x.Shop.ShopId) ?? true))

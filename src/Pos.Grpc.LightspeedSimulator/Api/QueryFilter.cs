@@ -88,7 +88,7 @@ public sealed class QueryFilter<T>(string field, string op, IReadOnlyList<T> val
 
 public static partial class FilterValues
 {
-    public static long Long(string s) => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture);
+    public static long Id(string s) => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture);
 
     public static bool Bool(string s) => s switch
     {

@@ -95,12 +95,12 @@ public sealed class SaleQuery
         List.After is { } after && Sort != SaleSortField.SaleId && !List.Descending ? FilterValues.Time(after[0].GetString() ?? "") : null;
 
     private static long CursorId(JsonElement cursor, int index) =>
-        cursor[index].ValueKind == JsonValueKind.Number ? cursor[index].GetInt64() : FilterValues.Long(cursor[index].GetString() ?? "");
+        cursor[index].ValueKind == JsonValueKind.Number ? cursor[index].GetInt64() : FilterValues.Id(cursor[index].GetString() ?? "");
 
     private void AddLong(IQueryCollection q, string field, Func<SimSale, long> get)
     {
         if (q[field].ToString() is not { Length: > 0 } raw) return;
-        var filter = QueryFilter<long>.Parse(field, raw, FilterValues.Long);
+        var filter = QueryFilter<long>.Parse(field, raw, FilterValues.Id);
         _predicates.Add(s => filter.Matches(get(s)));
     }
 

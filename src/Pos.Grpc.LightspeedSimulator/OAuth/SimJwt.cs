@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Globalization;
 
 namespace Pos.Grpc.LightspeedSimulator.OAuth;
 
@@ -47,7 +48,7 @@ public sealed class SimJwt(byte[] key)
             var p = doc.RootElement;
             return new AccessTokenClaims(
                 p.GetProperty("iss").GetString()!, p.GetProperty("aud").GetString()!, p.GetProperty("sub").GetString()!,
-                long.Parse(p.GetProperty("acct").GetString()!), p.GetProperty("scope").GetString()!,
+                long.Parse(p.GetProperty("acct").GetString()!, CultureInfo.InvariantCulture), p.GetProperty("scope").GetString()!,
                 FromUnix(p.GetProperty("iat").GetDouble()), FromUnix(p.GetProperty("exp").GetDouble()),
                 p.GetProperty("jti").GetString()!);
         }

@@ -18,6 +18,7 @@ internal sealed record TokenSource(
 /// retry policy (429 → Retry-After; 5xx, timeouts, cut connections, malformed JSON → jittered backoff, same
 /// URL; 401 → one refresh and one replay; 400/403/404 → typed error at once).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The body gate is never waited on through its wait handle, so it holds nothing to dispose; the runner lives as long as the process.")]
 internal sealed class RSeriesRequestRunner(
     IHttpClientFactory httpClientFactory, RSeriesPacerRegistry pacers, IOptions<RSeriesOptions> options,
     ProviderRequestMetrics? metrics, ILogger? logger)

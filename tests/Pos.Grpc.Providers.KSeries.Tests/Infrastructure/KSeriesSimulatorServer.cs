@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Pos.Grpc.LightspeedSimulator;
 using Pos.Grpc.LightspeedSimulator.KSeries;
+using System.Globalization;
 
 namespace Pos.Grpc.Providers.KSeries.Tests.Infrastructure;
 
@@ -67,7 +68,7 @@ public sealed class KSeriesSimulatorServer : IAsyncDisposable
             ["generate"] = generate, ["taxIncluded"] = taxIncluded, ["taxRate"] = taxRate,
             ["devices"] = new JsonArray((devices ?? [101, 102]).Select(d => (JsonNode)new JsonObject { ["deviceId"] = d, ["name"] = $"iPad {d}" }).ToArray()),
         };
-        if (openedOn is { } opened) body["openedOn"] = opened.ToString("yyyy-MM-dd");
+        if (openedOn is { } opened) body["openedOn"] = opened.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         await PutAsync($"/__sim/kseries/locations/{id}", body);
         return id;
     }

@@ -5,6 +5,7 @@ using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Tests.Infrastructure;
 using Pos.Grpc.Tests.Security;
+using System.Globalization;
 
 namespace Pos.Grpc.Tests.Hosting;
 
@@ -17,7 +18,7 @@ public sealed class SmallRateLimitFixture : PosHostFixture
     {
         var settings = base.HostSettings();
         settings[RateLimitPermitsPerPeriod] = "1";
-        settings[RateLimitBurst] = Burst.ToString();
+        settings[RateLimitBurst] = Burst.ToString(CultureInfo.InvariantCulture);
         settings["RateLimit:Period"] = "01:00:00";
         return settings;
     }
@@ -49,7 +50,7 @@ public sealed class CallerRateLimitTests(SmallRateLimitFixture host) : IClassFix
         var retry = RpcAssert.Detail<RetryInfo>(refused).RetryDelay.ToTimeSpan();
         Assert.InRange(retry, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1));
         // The same delay as gRPC's retry pushback, which clients with a retry policy wait for on their own.
-        Assert.Equal(((long)Math.Ceiling(retry.TotalMilliseconds)).ToString(), refused.Trailers.GetValue(ErrorMappingInterceptor.RetryPushbackTrailer));
+        Assert.Equal(((long)Math.Ceiling(retry.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture), refused.Trailers.GetValue(ErrorMappingInterceptor.RetryPushbackTrailer));
     }
 
     [Fact]

@@ -200,7 +200,7 @@ public sealed class ReadmeWalkthroughTests(DevelopmentTokensHostFixture host) : 
     [Fact]
     public async Task BadRequestExample_ThroughTheShim_PrintsWhatTheReadmeShows_AndChangesNothing()
     {
-        var variables = string.Join("\n", WalkthroughBlock("configuration").Split('\n').Where(line => line.StartsWith("HOST_DLL=") || line.StartsWith("SUPERVISOR=")));
+        var variables = string.Join("\n", WalkthroughBlock("configuration").Split('\n').Where(line => line.StartsWith("HOST_DLL=", StringComparison.Ordinal) || line.StartsWith("SUPERVISOR=", StringComparison.Ordinal)));
         await using (var db = host.NewDbContext())
             Assert.DoesNotContain(await db.GeneralSettings.Where(g => g.ClientId == 1).Select(g => g.TimeZone).ToListAsync(), zone => zone == "Mars/Base");
 

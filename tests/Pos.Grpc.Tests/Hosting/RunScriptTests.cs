@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Pos.Grpc.Tests.Infrastructure;
+using System.Globalization;
 
 namespace Pos.Grpc.Tests.Hosting;
 
@@ -81,7 +82,7 @@ public sealed class RunScriptTests : IDisposable
                      || k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || k == "ASPNETCORE_ENVIRONMENT").ToList())
             info.Environment.Remove(name);
         info.Environment["POS_DATA_DIR"] = _dataDirectory;
-        foreach (var (name, port) in _ports) info.Environment[name] = port.ToString();
+        foreach (var (name, port) in _ports) info.Environment[name] = port.ToString(CultureInfo.InvariantCulture);
         var output = new StringBuilder();
         var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };

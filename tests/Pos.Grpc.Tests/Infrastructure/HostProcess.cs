@@ -3,6 +3,7 @@ using System.Text;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
+using System.Globalization;
 
 namespace Pos.Grpc.Tests.Infrastructure;
 
@@ -98,9 +99,9 @@ public sealed class HostProcess : IAsyncDisposable
             info.Environment["POS_" + key.Replace(":", "__", StringComparison.Ordinal)] = value;
         foreach (var (key, value) in environment) info.Environment[key] = value;
         info.Environment["POS_Ports__BindAddress"] = "127.0.0.1";
-        info.Environment["POS_Ports__GrpcPort"] = grpcPort.ToString();
-        info.Environment["POS_Ports__GrpcWebPort"] = grpcWebPort.ToString();
-        info.Environment["POS_Ports__OperationsPort"] = operationsPort.ToString();
+        info.Environment["POS_Ports__GrpcPort"] = grpcPort.ToString(CultureInfo.InvariantCulture);
+        info.Environment["POS_Ports__GrpcWebPort"] = grpcWebPort.ToString(CultureInfo.InvariantCulture);
+        info.Environment["POS_Ports__OperationsPort"] = operationsPort.ToString(CultureInfo.InvariantCulture);
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var host = new HostProcess(name, settings, process, grpcPort, grpcWebPort, operationsPort);

@@ -6,6 +6,7 @@ using Pos.Grpc.Contracts.Imports.V1;
 using Pos.Grpc.Host.Engine;
 using Pos.Grpc.Host.Infrastructure.Operations;
 using Pos.Grpc.Tests.Imports.EndToEnd;
+using System.Globalization;
 
 namespace Pos.Grpc.Tests.Operations;
 
@@ -132,7 +133,7 @@ public sealed class ObservabilityTests(ObservabilityFixture host) : IClassFixtur
 
         // No job, client or account id is a label anywhere.
         Assert.DoesNotContain(job.JobId, metrics.Text);
-        Assert.DoesNotContain(AccountId.ToString(), metrics.Text);
+        Assert.DoesNotContain(AccountId.ToString(CultureInfo.InvariantCulture), metrics.Text);
         Assert.DoesNotContain("client_id", metrics.Text);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Grpc.Core;
 using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Tests.Infrastructure;
+using System.Globalization;
 
 namespace Pos.Grpc.Tests.Security;
 
@@ -16,7 +17,7 @@ public sealed class LogFloodFixture : PosHostFixture
     protected override Dictionary<string, string?> HostSettings()
     {
         var settings = base.HostSettings();
-        settings[RateLimitBurst] = Burst.ToString();
+        settings[RateLimitBurst] = Burst.ToString(CultureInfo.InvariantCulture);
         settings[RateLimitPermitsPerPeriod] = "1";
         settings["RateLimit:Period"] = "01:00:00";
         settings["Refusals:LogInterval"] = "00:00:01";
@@ -72,5 +73,5 @@ public sealed class LogFloodTests(LogFloodFixture fixture) : IClassFixture<LogFl
     }
 
     private static int Summarised(HostProcess process, string subject) =>
-        Regex.Matches(process.Logs, $@"Refused (\d+) call\(s\) of subject:{subject} ").Sum(m => int.Parse(m.Groups[1].Value));
+        Regex.Matches(process.Logs, $@"Refused (\d+) call\(s\) of subject:{subject} ").Sum(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
 }

@@ -10,6 +10,7 @@ using Pos.Grpc.Host.Features.LightspeedAuth;
 using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Tests.Hosting;
 using Pos.Grpc.Tests.Infrastructure;
+using System.Globalization;
 
 namespace Pos.Grpc.Tests.Security;
 
@@ -65,7 +66,7 @@ public sealed class SmallCallbackLimitFixture : PosHostFixture
     protected override Dictionary<string, string?> HostSettings()
     {
         var settings = base.HostSettings();
-        settings[CallbackLimitBurst] = Burst.ToString();
+        settings[CallbackLimitBurst] = Burst.ToString(CultureInfo.InvariantCulture);
         settings[CallbackLimitPerMinute] = "1";
         return settings;
     }
@@ -114,7 +115,7 @@ public sealed class OAuthCallbackRateLimitTests(SmallCallbackLimitFixture host) 
         var (status, page, retryAfter) = await Callback.GetAsync(Callback.Url(host, "forgedforgedforged"));
         Assert.Equal(HttpStatusCode.TooManyRequests, status);
         Assert.Contains("Too many requests", page);
-        Assert.InRange(int.Parse(retryAfter!), 1, 60);
+        Assert.InRange(int.Parse(retryAfter!, CultureInfo.InvariantCulture), 1, 60);
     }
 }
 

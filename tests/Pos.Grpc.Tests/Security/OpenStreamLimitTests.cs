@@ -3,6 +3,7 @@ using Grpc.Core;
 using Pos.Grpc.Contracts.Imports.V1;
 using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.Tests.Infrastructure;
+using System.Globalization;
 
 namespace Pos.Grpc.Tests.Security;
 
@@ -14,8 +15,8 @@ public sealed class StreamLimitFixture : SecurityFixture
     protected override Dictionary<string, string?> HostSettings()
     {
         var settings = base.HostSettings();
-        settings[StreamLimitPerCaller] = PerCaller.ToString();
-        settings[StreamLimitTotal] = Total.ToString();
+        settings[StreamLimitPerCaller] = PerCaller.ToString(CultureInfo.InvariantCulture);
+        settings[StreamLimitTotal] = Total.ToString(CultureInfo.InvariantCulture);
         return settings;
     }
 }
@@ -56,7 +57,7 @@ public sealed class OpenStreamLimitTests(StreamLimitFixture host) : IClassFixtur
             Assert.Equal(StatusCode.ResourceExhausted, perCaller.StatusCode);
             var info = RpcAssert.Detail<ErrorInfo>(perCaller);
             Assert.Equal("TOO_MANY_STREAMS", info.Reason);
-            Assert.Equal((StreamLimitFixture.PerCaller.ToString(), "caller"), (info.Metadata["limit"], info.Metadata["scope"]));
+            Assert.Equal((StreamLimitFixture.PerCaller.ToString(CultureInfo.InvariantCulture), "caller"), (info.Metadata["limit"], info.Metadata["scope"]));
             Assert.Equal("open_streams/caller", Assert.Single(RpcAssert.Detail<QuotaFailure>(perCaller).Violations).Subject);
 
             // Closing one gives its slot back.
@@ -68,7 +69,7 @@ public sealed class OpenStreamLimitTests(StreamLimitFixture host) : IClassFixtur
             for (var i = watches.Count; i < StreamLimitFixture.Total; i++) watches.Add(await OpenAsync($"support-{i}", target));
             var total = await RefusedAsync("support-late", target);
             var totalInfo = RpcAssert.Detail<ErrorInfo>(total);
-            Assert.Equal((StreamLimitFixture.Total.ToString(), "instance"), (totalInfo.Metadata["limit"], totalInfo.Metadata["scope"]));
+            Assert.Equal((StreamLimitFixture.Total.ToString(CultureInfo.InvariantCulture), "instance"), (totalInfo.Metadata["limit"], totalInfo.Metadata["scope"]));
         }
         finally
         {

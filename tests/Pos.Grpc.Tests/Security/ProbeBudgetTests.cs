@@ -3,6 +3,7 @@ using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
 using Pos.Grpc.Tests.Hosting;
 using Pos.Grpc.Tests.Infrastructure;
+using System.Globalization;
 
 namespace Pos.Grpc.Tests.Security;
 
@@ -68,7 +69,7 @@ public sealed class TrustedProxyFixture : PosHostFixture
     {
         var settings = base.HostSettings();
         settings[RateLimitPermitsPerPeriod] = "1";
-        settings[RateLimitBurst] = SmallRateLimitFixture.Burst.ToString();
+        settings[RateLimitBurst] = SmallRateLimitFixture.Burst.ToString(CultureInfo.InvariantCulture);
         settings["RateLimit:Period"] = "01:00:00";
         settings["Network:TrustedProxies:0"] = "127.0.0.1";
         return settings;

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Grpc.Core;
 using Pos.Grpc.Tests.Infrastructure;
+using System.Globalization;
 
 namespace Pos.Grpc.Tests.Security;
 
@@ -67,7 +68,7 @@ public static class RawGrpc
         if (!fields.TryGetValue("grpc-status", out var code))
             throw new InvalidOperationException($"No grpc-status in the answer (HTTP {(int)response.StatusCode}).");
         var details = fields.TryGetValue("grpc-status-details-bin", out var bin) ? Google.Rpc.Status.Parser.ParseFrom(Convert.FromBase64String(Pad(bin))) : null;
-        return new RawAnswer((StatusCode)int.Parse(code), Uri.UnescapeDataString(fields.GetValueOrDefault("grpc-message", "")), details);
+        return new RawAnswer((StatusCode)int.Parse(code, CultureInfo.InvariantCulture), Uri.UnescapeDataString(fields.GetValueOrDefault("grpc-message", "")), details);
     }
 
     /// <summary>gRPC-Web sends the trailers as a last frame with flag 0x80: "name: value" lines.</summary>

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Pos.Grpc.Tests.Infrastructure;
+using System.Globalization;
 
 namespace Pos.Grpc.Tests.WeeklyBalance;
 
@@ -26,7 +27,7 @@ public sealed class WeeklyBalanceSizeTests(PosHostFixture host, ITestOutputHelpe
         {
             var date = new DateOnly(2026, 3, 2).AddDays(day);
             var values = Enumerable.Range(0, 11).Select(hour => 100m + register * 10 + field + hour * 0.25m).ToList();
-            await seed.IntervalsAsync(DepartmentId, register, date.ToString("yyyy-MM-dd"), DepartmentId * 10 + field,
+            await seed.IntervalsAsync(DepartmentId, register, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), DepartmentId * 10 + field,
                 new DateTimeOffset(date, new TimeOnly(8, 0), TimeSpan.Zero), values);
         }
 

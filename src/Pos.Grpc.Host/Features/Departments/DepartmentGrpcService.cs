@@ -9,6 +9,7 @@ using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Locks;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 using Pos.Grpc.Host.Infrastructure.Validation;
+using System.Globalization;
 
 namespace Pos.Grpc.Host.Features.Departments;
 
@@ -35,7 +36,7 @@ public sealed class DepartmentGrpcService(PosDbContext db, TimeProvider clock, C
             .ToList();
 
         var response = new ListDepartmentsResponse { Departments = { page.Take(pageSize).Select(d => d.ToProto()) } };
-        if (page.Count > pageSize) response.NextPageToken = Paging.EncodeToken(listName, page[pageSize - 1].Id.ToString());
+        if (page.Count > pageSize) response.NextPageToken = Paging.EncodeToken(listName, page[pageSize - 1].Id.ToString(CultureInfo.InvariantCulture));
         return response;
     }
 
@@ -83,7 +84,7 @@ public sealed class DepartmentGrpcService(PosDbContext db, TimeProvider clock, C
         };
         draft.CopyTo(department);
         db.Departments.Add(department);
-        AuditTrail.Record(db, caller, department.ClientId, department.Id, "department.create", "department", department.Id.ToString(),
+        AuditTrail.Record(db, caller, department.ClientId, department.Id, "department.create", "department", department.Id.ToString(CultureInfo.InvariantCulture),
             new { after = department.ToProto().ToString() }, now);
         await changes.SaveAsync(db, department.ClientId, transaction, cancellationToken);
         return new CreateDepartmentResponse { Department = department.ToProto() };
@@ -124,7 +125,7 @@ public sealed class DepartmentGrpcService(PosDbContext db, TimeProvider clock, C
             await ReplaceRegistersAsync(department, draft.TerminalNumbers, cancellationToken);
         department.Version++;
         department.UpdatedAt = now;
-        AuditTrail.Record(db, caller, department.ClientId, department.Id, "department.update", "department", department.Id.ToString(),
+        AuditTrail.Record(db, caller, department.ClientId, department.Id, "department.update", "department", department.Id.ToString(CultureInfo.InvariantCulture),
             new { fields = paths.Order().ToArray(), before = before.ToString(), after = department.ToProto().ToString() }, now);
         await changes.SaveAsync(db, department.ClientId, transaction, cancellationToken);
         return new UpdateDepartmentResponse { Department = department.ToProto() };
@@ -141,7 +142,7 @@ public sealed class DepartmentGrpcService(PosDbContext db, TimeProvider clock, C
         // Registers go with the tracked graph; weekly-balance values, confirmations and approvals by the
         // database's cascading foreign keys.
         var now = clock.GetStorableUtcNow();
-        AuditTrail.Record(db, caller, department.ClientId, department.Id, "department.delete", "department", department.Id.ToString(),
+        AuditTrail.Record(db, caller, department.ClientId, department.Id, "department.delete", "department", department.Id.ToString(CultureInfo.InvariantCulture),
             new { before = department.ToProto().ToString() }, now);
         db.Departments.Remove(department);
         await changes.SaveAsync(db, department.ClientId, transaction: null, context.CancellationToken);

@@ -9,6 +9,7 @@ using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 using Pos.Grpc.Host.Infrastructure.Validation;
+using System.Globalization;
 
 namespace Pos.Grpc.Host.Features.FieldMapping;
 
@@ -29,7 +30,7 @@ public sealed class FieldMappingGrpcService(
         var configuration = await cache.GetAsync(request.ClientId, context.CancellationToken);
         var page = configuration.Fields.Where(f => after == null || f.Id > after).Take(pageSize + 1).ToList();
         var response = new ListWeeklyBalanceFieldsResponse { Fields = { page.Take(pageSize).Select(f => f.ToProto()) } };
-        if (page.Count > pageSize) response.NextPageToken = Paging.EncodeToken(listName, page[pageSize - 1].Id.ToString());
+        if (page.Count > pageSize) response.NextPageToken = Paging.EncodeToken(listName, page[pageSize - 1].Id.ToString(CultureInfo.InvariantCulture));
         return response;
     }
 
@@ -55,7 +56,7 @@ public sealed class FieldMappingGrpcService(
             Version = 1, CreatedAt = now, UpdatedAt = now,
         };
         db.WeeklyBalanceFields.Add(entity);
-        AuditTrail.Record(db, caller, entity.ClientId, null, "field.create", "weekly_balance_field", entity.Id.ToString(),
+        AuditTrail.Record(db, caller, entity.ClientId, null, "field.create", "weekly_balance_field", entity.Id.ToString(CultureInfo.InvariantCulture),
             new { entity.Name, entity.Code, entity.Mandatory }, now);
         await changes.SaveAsync(db, entity.ClientId, transaction: null, context.CancellationToken);
         return new CreateWeeklyBalanceFieldResponse { Field = entity.ToProto() };
@@ -138,7 +139,7 @@ public sealed class FieldMappingGrpcService(
         field.SplitIntoIntervals = split;
         field.Version++;
         field.UpdatedAt = now;
-        AuditTrail.Record(db, caller, field.ClientId, null, action, "weekly_balance_field", field.Id.ToString(),
+        AuditTrail.Record(db, caller, field.ClientId, null, action, "weekly_balance_field", field.Id.ToString(CultureInfo.InvariantCulture),
             new { before, after = new { field.PosFieldType, field.SplitIntoIntervals } }, now);
         await changes.SaveAsync(db, field.ClientId, transaction: null, cancellationToken);
         return field.ToProto();

@@ -9,6 +9,7 @@ using Pos.Grpc.Host.Infrastructure.Errors;
 using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Persistence.Locks;
 using Pos.Grpc.Host.Infrastructure.Validation;
+using System.Globalization;
 
 namespace Pos.Grpc.Host.Features.Settings;
 
@@ -54,7 +55,7 @@ public sealed class SettingsGrpcService(PosDbContext db, TimeProvider clock, Cli
         settings.Version++;
         settings.UpdatedAt = now;
         if (db.Entry(settings).State == EntityState.Detached) db.GeneralSettings.Add(settings);
-        AuditTrail.Record(db, caller, clientId, null, "settings.update", "general_settings", clientId.ToString(),
+        AuditTrail.Record(db, caller, clientId, null, "settings.update", "general_settings", clientId.ToString(CultureInfo.InvariantCulture),
             new { fields = paths.Order().ToArray(), before = before.ToString(), after = settings.ToProto().ToString() }, now);
         await changes.SaveAsync(db, clientId, transaction, context.CancellationToken);
         return new UpdateGeneralSettingsResponse { Settings = settings.ToProto() };

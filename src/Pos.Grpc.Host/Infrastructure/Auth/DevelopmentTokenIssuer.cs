@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using System.Globalization;
 
 namespace Pos.Grpc.Host.Infrastructure.Auth;
 
@@ -15,8 +16,8 @@ public static class DevelopmentTokenIssuer
         var issuedAt = now ?? DateTime.UtcNow;
         var claims = new List<Claim> { new(PosClaims.Subject, subject) };
         claims.AddRange(roles.Select(r => new Claim(PosClaims.Role, r)));
-        claims.AddRange(clientIds.Select(c => new Claim(PosClaims.Client, c.ToString(), ClaimValueTypes.Integer64)));
-        claims.AddRange((departmentIds ?? []).Select(d => new Claim(PosClaims.Department, d.ToString(), ClaimValueTypes.Integer64)));
+        claims.AddRange(clientIds.Select(c => new Claim(PosClaims.Client, c.ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64)));
+        claims.AddRange((departmentIds ?? []).Select(d => new Claim(PosClaims.Department, d.ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64)));
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = options.Issuer,

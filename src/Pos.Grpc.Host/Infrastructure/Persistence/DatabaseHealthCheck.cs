@@ -10,13 +10,15 @@ namespace Pos.Grpc.Host.Infrastructure.Persistence;
 /// trip a second whatever their rate: they need no token and are not rate-limited (a flood of them must not make a
 /// probe behind the same address fail), so they must be cheap. Registered as a singleton to keep that answer.
 /// </summary>
-public sealed class DatabaseHealthCheck(IServiceScopeFactory scopes, DatabaseState state) : IHealthCheck
+public sealed class DatabaseHealthCheck(IServiceScopeFactory scopes, DatabaseState state) : IHealthCheck, IDisposable
 {
     public static readonly TimeSpan AnswerLifetime = TimeSpan.FromSeconds(1);
 
     private readonly SemaphoreSlim _asking = new(1, 1);
     // Real elapsed time (Stopwatch), not the service's clock: tests may freeze that one.
     private (HealthCheckResult Result, long At)? _answer;
+
+    public void Dispose() => _asking.Dispose();
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

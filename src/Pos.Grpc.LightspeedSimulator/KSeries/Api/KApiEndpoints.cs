@@ -10,6 +10,8 @@ namespace Pos.Grpc.LightspeedSimulator.KSeries.Api;
 /// </summary>
 public static class KApiEndpoints
 {
+    private static readonly string[] StaffRoles = ["ROLE_BACK_OFFICE", "ROLE_BO_WRITE", "ROLE_REPORT", "ROLE_CONFIG"];
+
     private const int V2DefaultPageSize = 50;
     private const int V2MaxPageSize = 100;
     private const int V1MaxPageSize = 1000;
@@ -40,7 +42,7 @@ public static class KApiEndpoints
         w.WriteStartObject("attributes");
         w.WriteStartObject("staff");
         w.WriteStartArray("roles");
-        foreach (var role in new[] { "ROLE_BACK_OFFICE", "ROLE_BO_WRITE", "ROLE_REPORT", "ROLE_CONFIG" }) w.WriteStringValue(role);
+        foreach (var role in StaffRoles) w.WriteStringValue(role);
         w.WriteEndArray();
         w.WriteString("emailAddress", email);
         w.WriteString("firstName", "Sandra");

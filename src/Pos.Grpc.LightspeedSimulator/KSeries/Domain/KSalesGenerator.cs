@@ -281,6 +281,7 @@ public static class KSalesGenerator
 
     private static KMenuItem Pick(KMenuItem[] items, Random rng) => items[rng.Next(items.Length)];
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5351", Justification = "A stable made-up reference for a simulated sale, not a secret or a signature.")]
     private static string Reference(KLocation location, string accountFiscId) =>
         Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(
             System.Text.Encoding.UTF8.GetBytes($"{location.BusinessLocationId}/{accountFiscId}")));

@@ -11,6 +11,7 @@ using Pos.Grpc.Host.Infrastructure.Auth;
 using Pos.Grpc.LightspeedSimulator;
 using Pos.Grpc.Tests.Infrastructure;
 using Week = Pos.Grpc.Contracts.WeeklyBalance.V1.WeeklyBalance;
+using System.Globalization;
 
 namespace Pos.Grpc.Tests.Imports.EndToEnd;
 
@@ -131,7 +132,7 @@ public sealed class EndToEndClient(LightspeedSandboxFixture host, long clientId)
             {
                 Department = new Department { DepartmentId = planned.DepartmentId, ClientId = clientId, Name = $"Department {planned.DepartmentId}" },
             });
-            var department = new Department { DepartmentId = planned.DepartmentId, PosClientNumber = planned.AccountId.ToString(), PosTerminalNumbers = { planned.TerminalNumbers } };
+            var department = new Department { DepartmentId = planned.DepartmentId, PosClientNumber = planned.AccountId.ToString(CultureInfo.InvariantCulture), PosTerminalNumbers = { planned.TerminalNumbers } };
             var paths = "pos_client_number,pos_terminal_numbers";
             if (planned.TimeZone is not null)
             {

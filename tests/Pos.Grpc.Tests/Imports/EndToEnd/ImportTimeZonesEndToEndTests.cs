@@ -1,4 +1,5 @@
 using Pos.Grpc.Contracts.FieldMapping.V1;
+using System.Globalization;
 
 namespace Pos.Grpc.Tests.Imports.EndToEnd;
 
@@ -56,7 +57,7 @@ public sealed class ImportTimeZonesEndToEndTests(EndToEndImportFixture host)
         Assert.Equal([("2026-03-29T01:00:00+01:00", "10.00"), ("2026-03-29T03:00:00+02:00", "20.00"), ("2026-03-29T23:00:00+02:00", "30.00")],
             spring.Field(1, "2026-03-29", gross).NonZeroIntervals());
         Assert.Equal(["2026-03-29T00:00:00Z", "2026-03-29T01:00:00Z", "2026-03-29T21:00:00Z"],
-            spring.Field(1, "2026-03-29", gross).Intervals.Where(i => i.Value != "0.00").Select(i => i.StartTime.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")));
+            spring.Field(1, "2026-03-29", gross).Intervals.Where(i => i.Value != "0.00").Select(i => i.StartTime.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)));
         Assert.Equal("3.00", spring.Field(1, "2026-03-29", transactions).Value);
         // The sales a second either side of the day landed on their own days.
         Assert.Equal([("2026-03-28T23:00:00+01:00", "100.00")], spring.Field(1, "2026-03-28", gross).NonZeroIntervals());
@@ -72,7 +73,7 @@ public sealed class ImportTimeZonesEndToEndTests(EndToEndImportFixture host)
         Assert.Equal([("2026-10-25T02:00:00+02:00", "11.00"), ("2026-10-25T02:00:00+01:00", "15.00"), ("2026-10-25T23:00:00+01:00", "7.00")],
             autumn.Field(1, "2026-10-25", gross).NonZeroIntervals());
         Assert.Equal(["2026-10-25T00:00:00Z", "2026-10-25T01:00:00Z", "2026-10-25T22:00:00Z"],
-            autumn.Field(1, "2026-10-25", gross).Intervals.Where(i => i.Value != "0.00").Select(i => i.StartTime.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")));
+            autumn.Field(1, "2026-10-25", gross).Intervals.Where(i => i.Value != "0.00").Select(i => i.StartTime.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)));
         Assert.Equal("4.00", autumn.Field(1, "2026-10-25", transactions).Value);
         Assert.Equal([("2026-10-24T23:00:00+02:00", "100.00")], autumn.Field(1, "2026-10-24", gross).NonZeroIntervals());
         var autumnMonday = await client.WeekAsync(departmentId, 2026, 44);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Pos.Grpc.Host.Domain;
 using Pos.Grpc.Providers;
+using System.Globalization;
 
 namespace Pos.Grpc.Tests.Imports.Jobs;
 
@@ -29,7 +30,7 @@ public sealed class ScriptedPosProvider : IPosProvider
     public bool HasChangeCursor => false;
 
     /// <summary>The gross sales of an account's day: distinct per account and day.</summary>
-    public static decimal ValueOf(string account, DateOnly date) => long.Parse(account) % 1000 * 1000 + date.DayOfYear + 0.25m;
+    public static decimal ValueOf(string account, DateOnly date) => long.Parse(account, CultureInfo.InvariantCulture) % 1000 * 1000 + date.DayOfYear + 0.25m;
 
     public Behaviour For(string account) => _behaviours.GetOrAdd(account, _ => new Behaviour());
 

@@ -8,6 +8,7 @@ using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Engine.Jobs;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
 using Pos.Grpc.Host.Infrastructure.Providers;
+using System.Globalization;
 
 namespace Pos.Grpc.Host.Features.Imports.Service;
 
@@ -44,7 +45,7 @@ public sealed class ImportJobReader(PosDbContext db, PosProviders providers, Tim
             .ToDictionaryAsync(s => s.ClientId, s => s.PosIntegrationService, cancellationToken);
         var notProvided = mappedTypes
             .Where(m => !providers.Provides(services.GetValueOrDefault(m.ClientId), (PosFieldType)m.Type))
-            .ToLookup(m => m.ClientId, m => PosFieldTypeNames.FindValueByNumber(m.Type)?.Name ?? m.Type.ToString());
+            .ToLookup(m => m.ClientId, m => PosFieldTypeNames.FindValueByNumber(m.Type)?.Name ?? m.Type.ToString(CultureInfo.InvariantCulture));
 
         var now = clock.GetUtcNow();
         return jobs.Select(j => Map(j, byJob[j.Id].ToList(), notProvided[j.ClientId].Order(), now)).ToList();

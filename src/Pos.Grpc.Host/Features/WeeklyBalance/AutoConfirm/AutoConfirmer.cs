@@ -8,6 +8,7 @@ using Pos.Grpc.Host.Infrastructure.Persistence;
 using Pos.Grpc.Host.Infrastructure.Providers;
 using Pos.Grpc.Host.Infrastructure.Persistence.Locks;
 using Pos.Grpc.Host.Infrastructure.Persistence.Entities;
+using System.Globalization;
 
 namespace Pos.Grpc.Host.Features.WeeklyBalance.AutoConfirm;
 
@@ -140,7 +141,7 @@ public sealed class AutoConfirmer(PosDbContext db, TimeProvider clock, IOptions<
         }
 
         if (confirmed.Count > 0 || leftOpen.Count > 0)
-            AuditTrail.Record(db, Actor, department.ClientId, departmentId, "weekly_balance.auto_confirm", "department", departmentId.ToString(),
+            AuditTrail.Record(db, Actor, department.ClientId, departmentId, "weekly_balance.auto_confirm", "department", departmentId.ToString(CultureInfo.InvariantCulture),
                 new { from = Dates.ToWire(from), until = Dates.ToWire(until), confirmed, left_open = leftOpen }, now);
         return (confirmed.Count, leftOpen.Count);
     }

@@ -17,6 +17,7 @@ using Pos.Grpc.Tests.Imports.Jobs;
 using Pos.Grpc.Tests.Infrastructure;
 using Week = Pos.Grpc.Contracts.WeeklyBalance.V1.WeeklyBalance;
 using Microsoft.Extensions.Time.Testing;
+using System.Globalization;
 
 namespace Pos.Grpc.Tests.Imports.EndToEnd.KSeries;
 
@@ -177,7 +178,7 @@ public sealed class KSeriesClient(KSeriesEndToEndFixture host, long clientId)
         });
         await client.Rpc<DepartmentService.DepartmentServiceClient>().UpdateDepartmentAsync(new()
         {
-            Department = new Department { DepartmentId = departmentId, PosClientNumber = blId.ToString(), PosTerminalNumbers = { devices } },
+            Department = new Department { DepartmentId = departmentId, PosClientNumber = blId.ToString(CultureInfo.InvariantCulture), PosTerminalNumbers = { devices } },
             UpdateMask = FieldMask.FromString("pos_client_number,pos_terminal_numbers"),
         });
         var fieldsAsService = host.Client<FieldMappingService.FieldMappingServiceClient>(service);
@@ -208,10 +209,10 @@ public sealed class KSeriesClient(KSeriesEndToEndFixture host, long clientId)
             var page = await callback.Content.ReadAsStringAsync();
             Assert.True(callback.StatusCode == HttpStatusCode.OK, page);
             Assert.Contains($"client {ClientId}", page);
-            Assert.Contains(blId.ToString(), page);
+            Assert.Contains(blId.ToString(CultureInfo.InvariantCulture), page);
         }
         var connection = Assert.Single((await auth.ListConnectionsAsync(new() { ClientId = ClientId })).Connections,
-            c => c.Accounts.Any(a => a.AccountId == blId.ToString()));
+            c => c.Accounts.Any(a => a.AccountId == blId.ToString(CultureInfo.InvariantCulture)));
         Assert.Equal((ConnectionState.Authorized, LightspeedProvider.KSeries), (connection.State, connection.Provider));
         // The simulator's one business serves the clients of every test: sharing it is allowed (and audited) here.
         var active = (await host.Client<LightspeedAuthService.LightspeedAuthServiceClient>(host.TokenFor(PosRoles.IntegrationContact, subject: "ic-kseries"))

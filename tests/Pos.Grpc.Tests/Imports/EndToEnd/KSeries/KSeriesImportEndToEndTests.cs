@@ -8,6 +8,7 @@ using Pos.Grpc.Providers;
 using Pos.Grpc.Providers.KSeries;
 using static Pos.Grpc.Tests.Imports.EndToEnd.KSeries.KSale;
 using Microsoft.Extensions.Time.Testing;
+using System.Globalization;
 
 namespace Pos.Grpc.Tests.Imports.EndToEnd.KSeries;
 
@@ -206,9 +207,9 @@ public sealed class KSeriesImportEndToEndTests(KSeriesEndToEndFixture host) : IC
 
         // The devices of the location's recent sales, each marked with the register it feeds.
         var registers = await client.Rpc<LightspeedAuthService.LightspeedAuthServiceClient>()
-            .ListLightspeedRegistersAsync(new() { ConnectionId = client.Connection.ConnectionId, AccountId = blId.ToString() });
+            .ListLightspeedRegistersAsync(new() { ConnectionId = client.Connection.ConnectionId, AccountId = blId.ToString(CultureInfo.InvariantCulture) });
         Assert.Equal([("201", "Bar iPad 201", departmentId, 2), ("202", "Floor iPad 202", departmentId, 1)],
             registers.Registers.Select(r => (r.RegisterId, r.RegisterName, r.DepartmentId, r.RegisterNumber)));
-        Assert.All(registers.Registers, r => Assert.Equal(blId.ToString(), r.AccountId));
+        Assert.All(registers.Registers, r => Assert.Equal(blId.ToString(CultureInfo.InvariantCulture), r.AccountId));
     }
 }

@@ -2,6 +2,7 @@ using Pos.Grpc.Contracts.Imports.V1;
 using Pos.Grpc.Contracts.LightspeedAuth.V1;
 using Pos.Grpc.Host.Infrastructure.Auth;
 using static Pos.Grpc.Tests.Imports.EndToEnd.KSeries.KSale;
+using System.Globalization;
 
 namespace Pos.Grpc.Tests.Imports.EndToEnd.KSeries;
 
@@ -31,7 +32,7 @@ public sealed class KSeriesImportHealthEndToEndTests(KSeriesEndToEndFixture host
         var imported = (await health.GetImportHealthAsync(new() { ClientId = clientId, WindowDays = 7 })).Health;
         var department = Assert.Single(imported.Departments);
         // The connection is found through the location (its account_id is the business): ACTIVE, not "not connected".
-        Assert.Equal((blId.ToString(), ConnectionState.Active), (department.PosClientNumber, department.ConnectionState));
+        Assert.Equal((blId.ToString(CultureInfo.InvariantCulture), ConnectionState.Active), (department.PosClientNumber, department.ConnectionState));
         Assert.Equal("2025-11-03", department.LastImportedDate);
         // The window, 28 October to 3 November in New York (in Copenhagen's days it would begin on the 29th): the three days
         // before the import are missing, nothing else.
