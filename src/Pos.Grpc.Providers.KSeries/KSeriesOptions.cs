@@ -4,7 +4,7 @@ namespace Pos.Grpc.Providers.KSeries;
 /// Configuration of the Lightspeed Restaurant (K-Series) client. Every base URL is configurable, so the same code
 /// talks to production, to the trial servers or to the simulator.
 /// </summary>
-public sealed class KSeriesOptions
+public sealed class KSeriesOptions : IBackoffSettings
 {
     /// <summary>REST API server (/f/... lives below it) and, for V1 clients, the OAuth server (/oauth/authorize, /oauth/token).
     /// Trial: https://api.trial.lsk.lightspeed.app.</summary>

@@ -4,7 +4,7 @@ namespace Pos.Grpc.Providers.RSeries;
 /// Configuration of the Lightspeed Retail (R-Series) client. Base URLs are configurable so the same code
 /// talks to the real Lightspeed or to the simulator.
 /// </summary>
-public sealed class RSeriesOptions
+public sealed class RSeriesOptions : IBackoffSettings
 {
     /// <summary>OAuth server: authorize and token endpoints live below it.</summary>
     public string AuthBaseUrl { get; set; } = "https://cloud.lightspeedapp.com";

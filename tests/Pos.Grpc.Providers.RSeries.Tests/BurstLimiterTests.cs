@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Options;
 using Pos.Grpc.LightspeedSimulator;
+using Pos.Grpc.Providers;
 using Pos.Grpc.Providers.RSeries.Tests.Infrastructure;
 using System.Globalization;
 
@@ -68,6 +69,41 @@ public sealed class BurstLimiterTests(RealRulesSimulator fixture) : PacedClientT
         Assert.Equal(0, stats.GetProperty("rateLimited").GetInt64());
         Assert.Equal(0, Client.Api.GetAccountTotals(account).RateLimitedResponses);
         Assert.Equal(2 * BurstLimit + 5, Client.Api.GetAccountTotals(account).Requests);
+    }
+
+    [Fact]
+    public async Task Client_RequestsHeldBackTogetherAfterTheirTurn_GoOutUnderTheBurstLimit_WithoutOne429()
+    {
+        var account = await Sim.CreateAccountAsync();
+        var c = await Client.ConnectAsync(account);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        // The engine's admission gate, shut until every read has had its turn with the pacer; then all go at once, as
+        // they did when a busy night freed the gate. Counted at their turns, they would reach one server window together.
+        const int reads = BurstLimit + 10;
+        var arrived = 0;
+        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        RequestAdmission gate = async ct =>
+        {
+            if (Interlocked.Increment(ref arrived) >= reads) open.TrySetResult();
+            await open.Task.WaitAsync(ct);
+            return new Admitted();
+        };
+        var day = new RSeriesSalesQuery(DateTimeOffset.UtcNow.AddDays(-2), DateTimeOffset.UtcNow.AddDays(-1));
+        await Task.WhenAll(Enumerable.Range(0, reads).Select(async _ =>
+        {
+            await foreach (var page in Client.Api.GetSalesPagesAsync(c, day, null, RequestPriority.Manual, gate, timeout.Token)) { }
+        }));
+
+        var stats = await Sim.StatsAsync(account);
+        Assert.Equal(0, stats.GetProperty("rateLimited").GetInt64());
+        Assert.Equal(0, stats.GetProperty("burstLimited").GetInt64());
+        Assert.True(arrived >= reads);
+    }
+
+    private sealed class Admitted : IDisposable
+    {
+        public void Dispose() { }
     }
 
     [Fact]

@@ -121,6 +121,49 @@ public sealed class RSeriesAccountPacer
     }
 
     /// <summary>
+    /// Confirms a turn when the request really goes out, after it waited elsewhere (the engine's admission gate). A
+    /// turn is counted against the bucket and the burst window when it is given; a request held back afterwards would
+    /// otherwise see its cost drain in the estimate while Lightspeed has not yet received it, and requests held back
+    /// together would reach the server at once (the fleet's night met both the burst limiter and a full bucket that
+    /// way). So a turn older than a moment is taken back and given again now if the bucket, the burst window and any
+    /// Retry-After allow it; otherwise null: the caller gives up its place and waits for a new turn, so a place is never
+    /// held over a pacing wait. The confirmed turn starts now, so the latency it measures is Lightspeed's.
+    /// </summary>
+    public PacerReservation? ConfirmSend(PacerReservation reservation)
+    {
+        lock (_state)
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (Stopwatch.GetElapsedTime(reservation.StartedAt, now) < SameStart) return reservation;
+            Uncount(reservation.StartedAt);
+            _inFlightCost = Math.Max(0, _inFlightCost - reservation.Cost);
+            // The estimate without this request's cost (it has not reached the server): exact whether or not the
+            // level drained to empty while it waited.
+            _level = Math.Max(0, DrainedLevel(now) - reservation.Cost);
+            _levelAt = now;
+            var room = Math.Max(_size - _headroom, reservation.Cost);
+            if (_level + reservation.Cost > room || BurstWait(now) > 0 || _blockedUntil > now) return null;
+            _level += reservation.Cost;
+            _inFlightCost += reservation.Cost;
+            _recentStarts.Enqueue(now);
+            return reservation with { StartedAt = now };
+        }
+    }
+
+    /// <summary>A request sent within this of its turn is the one its turn counted.</summary>
+    private static readonly TimeSpan SameStart = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Takes back a start counted at its turn (the queue keeps the order of the others).</summary>
+    private void Uncount(long start)
+    {
+        if (!_recentStarts.Contains(start)) return;
+        var kept = _recentStarts.ToList();
+        kept.Remove(start);
+        _recentStarts.Clear();
+        foreach (var at in kept) _recentStarts.Enqueue(at);
+    }
+
+    /// <summary>
     /// How many requests of this account may be in flight at once to use its drip rate fully: the rate the bucket
     /// allows (drip ÷ cost) times how long an answer takes, plus one. 1 until an answer has told the bucket and the
     /// latency. A small shop (1 drip/s) stays at 1; a 50-shop chain (50 drips/s at 250 ms) reads about ten ranges at once.

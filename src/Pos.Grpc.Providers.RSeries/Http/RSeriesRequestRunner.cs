@@ -50,9 +50,19 @@ internal sealed class RSeriesRequestRunner(
         {
             var reservation = await pacer.WaitTurnAsync(cost, priority, ct);
             stats.AddWait(reservation.Waited);
-            stats.AddRequest();
             metrics?.Waited(reservation.Waited);
             var admitted = admission is null ? null : await admission(ct);
+            if (admitted is not null)
+            {
+                // Its place came later than its turn: the turn is confirmed now, or the place goes back for a new turn.
+                if (pacer.ConfirmSend(reservation) is not { } confirmed)
+                {
+                    Leave(ref admitted);
+                    continue;
+                }
+                reservation = confirmed;
+            }
+            stats.AddRequest();
             var answered = false;
             try
             {

@@ -1,9 +1,17 @@
 using System.Text.Json;
 
-namespace Pos.Grpc.Providers.RSeries;
+namespace Pos.Grpc.Providers;
 
-/// <summary>Jittered exponential backoff and the single definition of "worth retrying".</summary>
-internal static class Backoff
+/// <summary>A provider's retry delays: the first one, doubled per attempt up to the last.</summary>
+public interface IBackoffSettings
+{
+    TimeSpan InitialBackoff { get; }
+
+    TimeSpan MaxBackoff { get; }
+}
+
+/// <summary>Jittered exponential backoff and the single definition of "worth retrying", for every provider's requests.</summary>
+public static class Backoff
 {
     /// <summary>
     /// Transport-level failures that a retry may cure: cut connections, our own per-request timeout,
@@ -18,13 +26,13 @@ internal static class Backoff
     };
 
     /// <summary>Full jitter: a random delay between half and all of min(max, initial * 2^attempt).</summary>
-    public static TimeSpan Delay(RSeriesOptions options, int attempt)
+    public static TimeSpan Delay(IBackoffSettings settings, int attempt)
     {
-        var ceiling = Math.Min(options.MaxBackoff.TotalMilliseconds,
-            options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 20)));
+        var ceiling = Math.Min(settings.MaxBackoff.TotalMilliseconds,
+            settings.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 20)));
         return TimeSpan.FromMilliseconds(ceiling * (0.5 + Random.Shared.NextDouble() * 0.5));
     }
 
-    public static Task DelayAsync(RSeriesOptions options, int attempt, CancellationToken ct) =>
-        Task.Delay(Delay(options, attempt), ct);
+    public static Task DelayAsync(IBackoffSettings settings, int attempt, CancellationToken ct) =>
+        Task.Delay(Delay(settings, attempt), ct);
 }
