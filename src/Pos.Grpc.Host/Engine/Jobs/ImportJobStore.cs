@@ -659,7 +659,11 @@ public sealed record PendingDay(long DepartmentId, DateOnly Date, int Attempts, 
 /// <param name="RetryUntil">Failed days are retried until then (scheduled jobs).</param>
 /// <param name="TraceParent">The W3C trace context of the call or night that created the job, when it had one.</param>
 public sealed record LaneJob(Guid Id, long ClientId, ImportTrigger Trigger, bool OverwriteApproved, string CreatedBy, DateTimeOffset CreatedAt,
-    DateTimeOffset? RetryUntil, DateOnly? ScheduledFor, string? TraceParent = null);
+    DateTimeOffset? RetryUntil, DateOnly? ScheduledFor, string? TraceParent = null)
+{
+    /// <summary>The night's job (made by the scheduler), which goes before manual imports everywhere.</summary>
+    public bool IsScheduled => Trigger == ImportTrigger.Scheduled;
+}
 
 /// <summary>A scheduled job's change probe still to do on the account.</summary>
 public sealed record ProbeWork(int Attempts, DateTimeOffset? NotBefore);

@@ -9,7 +9,8 @@ namespace Pos.Grpc.Host.Engine.Lanes;
 /// The lane of one POS account on this instance: every active job's work on the account, each as a
 /// <see cref="JobAccountRun"/>. Runs of several jobs share the account's pacing, in priority order (the night before
 /// manual imports), so a long historical import never holds the night back; a job queued while others run starts at
-/// once. The lane ends when nothing of the account is due; work waiting for a retry is claimed again when due.
+/// once (manual imports up to <see cref="ManualRunsAtOnce"/> of them). The lane ends when nothing of the account is
+/// due; work waiting for a retry is claimed again when due.
 /// </summary>
 public sealed class AccountLane(string accountKey, EngineServices services, ImportProgressHub hub, LaneTokens tokens)
 {
@@ -18,6 +19,13 @@ public sealed class AccountLane(string accountKey, EngineServices services, Impo
 
     /// <summary>How often a busy lane looks for jobs queued on its account when no notification comes (one may be lost).</summary>
     private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Manual imports of one account run this many at a time, the oldest first (scheduled work always starts): a client
+    /// that queues hundreds of imports of its own gets them done one after another at its account's pace, instead of
+    /// hundreds of runs each holding the engine's database share for their steps while the night waits among them.
+    /// </summary>
+    internal const int ManualRunsAtOnce = 4;
 
     public async Task RunAsync()
     {
@@ -29,10 +37,12 @@ public sealed class AccountLane(string accountKey, EngineServices services, Impo
         {
             var work = await services.Store.LoadLaneWorkAsync(accountKey, tokens.Reading);
             var now = services.Clock.GetUtcNow();
-            foreach (var job in work.Jobs)
+            var manualRunning = work.Jobs.Count(j => !j.Job.IsScheduled && running.ContainsKey(j.Job.Id));
+            foreach (var job in work.Jobs.OrderBy(j => !j.Job.IsScheduled).ThenBy(j => j.Job.CreatedAt))
             {
                 if (running.ContainsKey(job.Job.Id) || !job.IsDue(now)) continue;
                 if (ended.TryGetValue(job.Job.Id, out var at) && now - at < RestartPause) continue;
+                if (!job.Job.IsScheduled && manualRunning++ >= ManualRunsAtOnce) continue;
                 running[job.Job.Id] = new JobAccountRun(job, account, services, tokens).RunAsync();
             }
             if (running.Count == 0) return;

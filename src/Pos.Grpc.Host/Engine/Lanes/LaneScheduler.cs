@@ -26,6 +26,15 @@ public sealed class LaneScheduler(
     /// <summary>Lanes claimed per round: small enough that instances starting together share the accounts.</summary>
     internal const int ClaimBatch = 64;
 
+    /// <summary>
+    /// Where the lanes' own code runs: every continuation of a lane (an await captures this scheduler) takes one of at
+    /// most cores - 1 threads of the pool at a time, so the engine's CPU work (parsing pages, aggregating, building
+    /// checkpoints) never fills the whole pool and the service's RPCs always find a thread. The I/O underneath (HttpClient,
+    /// Npgsql) completes on the pool as before.
+    /// </summary>
+    internal static readonly TaskScheduler LaneThreads =
+        new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, Math.Max(1, Environment.ProcessorCount - 1)).ConcurrentScheduler;
+
     private readonly ConcurrentDictionary<string, RunningLane> _lanes = new();
     private readonly CancellationTokenSource _writing = new();
 
@@ -89,7 +98,8 @@ public sealed class LaneScheduler(
             lane.Dispose();
             return;
         }
-        lane.Task = RunLaneAsync(accountKey, lane);
+        lane.Task = Task.Factory.StartNew(() => RunLaneAsync(accountKey, lane), CancellationToken.None,
+            TaskCreationOptions.DenyChildAttach, LaneThreads).Unwrap();
     }
 
     private async Task RunLaneAsync(string accountKey, RunningLane lane)

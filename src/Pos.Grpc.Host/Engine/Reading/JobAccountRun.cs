@@ -34,7 +34,7 @@ public sealed class JobAccountRun(JobAccountWork work, PosAccount account, Engin
 
     private LaneJob Job => work.Job;
     private ImportJobStore Store => services.Store;
-    private bool Scheduled => Job.Trigger == ImportTrigger.Scheduled;
+    private bool Scheduled => Job.IsScheduled;
     private RequestPriority Priority => Scheduled ? RequestPriority.Scheduled : RequestPriority.Manual;
 
     public async Task RunAsync()
