@@ -338,7 +338,7 @@ public static class FleetNightly
         Console.WriteLine("|---|---:|---:|---|");
         Console.WriteLine($"| wall time until every scheduled job is terminal (from the host's start) | {night.Wall.TotalSeconds:N0} s | ≤ 300 s | {Bench.Verdict(night.Wall <= TimeSpan.FromMinutes(5))} |");
         Console.WriteLine($"| first job created → last job finished | {night.FirstToLast.TotalSeconds:N0} s | | |");
-        Console.WriteLine($"| ideal: the slowest account's night alone ({slowest.Shops} shops × {slowest.SalesPerShopPerDay} sales, {idealPages} requests × {latencyMs} ms) | {ideal.TotalSeconds:N0} s | | |");
+        Console.WriteLine($"| the busiest account's night one request at a time ({slowest.Shops} shops × {slowest.SalesPerShopPerDay} sales, {idealPages} requests × {latencyMs} ms; its reads run side by side, so less) | {ideal.TotalSeconds:N0} s | | |");
         Console.WriteLine($"| jobs / failed | {night.Jobs:N0} / {night.Failed} | all succeed | {Bench.Verdict(night.Failed == 0)} |");
         Console.WriteLine($"| department-days done | {night.UnitsDone:N0} / {night.Units:N0} | all | {Bench.Verdict(night.UnitsDone == night.Units)} |");
         Console.WriteLine($"| accounts within floor + 1 request | {atFloor:N0} / {night.Accounts.Count:N0} (excess over the floor: max {excess.Max()}, mean {excess.Average():N2}) | all | {Bench.Verdict(atFloor == night.Accounts.Count)} |");
