@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Pos.Grpc.LightspeedSimulator.Admin;
 using Pos.Grpc.LightspeedSimulator.Api;
 using Pos.Grpc.LightspeedSimulator.Domain;
@@ -38,6 +40,13 @@ public static class SimulatorHost
         configure?.Invoke(builder);
         return Compose(builder, options);
     }
+
+    /// <summary>
+    /// Where a started simulator listens: built with port 0 it took a free port as it bound, so nothing else can take
+    /// that port between choosing and binding it (test projects run side by side).
+    /// </summary>
+    public static Uri BoundUrl(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("0.0.0.0", "127.0.0.1"));
 
     private static WebApplication Compose(WebApplicationBuilder builder, SimulatorOptions options)
     {

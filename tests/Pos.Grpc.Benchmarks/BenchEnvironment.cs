@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Pos.Grpc.Contracts.FieldMapping.V1;
 using Pos.Grpc.Contracts.Imports.V1;
@@ -89,8 +87,7 @@ public sealed class BenchEnvironment : IAsyncDisposable
         env.ConnectionString = await env.Postgres.CreateDatabaseAsync();
         env._simulator = SimulatorHost.Build(simulator, port: 0, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
         await env._simulator.StartAsync();
-        var address = env._simulator.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        env.SimulatorUrl = new Uri(address.Replace("0.0.0.0", "127.0.0.1"));
+        env.SimulatorUrl = SimulatorHost.BoundUrl(env._simulator);
         env.SimulatorAdmin = new HttpClient { BaseAddress = env.SimulatorUrl };
         env.Host = await MeasuredHost.StartAsync(env.ConnectionString, env.SimulatorUrl);
         await env.RegisterOAuthClientAsync();

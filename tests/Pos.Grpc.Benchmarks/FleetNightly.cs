@@ -5,8 +5,6 @@ using System.Net;
 using System.Net.Http.Json;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Npgsql;
 using Pos.Grpc.Contracts.Imports.V1;
 using Pos.Grpc.Contracts.LightspeedAuth.V1;
@@ -63,8 +61,7 @@ public static class FleetNightly
             RateLimit = new RateLimitOptions { Enabled = true, TimeScale = 1 },
         }, port: 0, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
         await simulator.StartAsync();
-        var simulatorUrl = new Uri(simulator.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
-            .Replace("0.0.0.0", "127.0.0.1"));
+        var simulatorUrl = SimulatorHost.BoundUrl(simulator);
         using var admin = new HttpClient { BaseAddress = simulatorUrl, Timeout = TimeSpan.FromMinutes(5) };
 
         var setup = Stopwatch.StartNew();

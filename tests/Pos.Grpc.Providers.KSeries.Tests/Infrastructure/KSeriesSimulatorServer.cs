@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -41,9 +40,9 @@ public sealed class KSeriesSimulatorServer : IAsyncDisposable
     {
         var options = new SimulatorOptions { SeedDefaultAccounts = false, StateDirectory = stateDirectory };
         configure?.Invoke(options.KSeries);
-        var port = FreeTcpPort();
-        var app = SimulatorHost.Build(options, port);
+        var app = SimulatorHost.Build(options, port: 0);
         await app.StartAsync();
+        var port = SimulatorHost.BoundUrl(app).Port;
         return new KSeriesSimulatorServer(app, options, port);
     }
 
@@ -114,12 +113,6 @@ public sealed class KSeriesSimulatorServer : IAsyncDisposable
             throw new InvalidOperationException($"Simulator admin call failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    public static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -35,9 +34,9 @@ public sealed class SimulatorServer : IAsyncDisposable
     {
         var options = new SimulatorOptions();
         configure?.Invoke(options);
-        var port = FreeTcpPort();
-        var app = SimulatorHost.Build(options, port);
+        var app = SimulatorHost.Build(options, port: 0);
         await app.StartAsync();
+        var port = SimulatorHost.BoundUrl(app).Port;
         return new SimulatorServer(app, port, options);
     }
 
@@ -107,12 +106,6 @@ public sealed class SimulatorServer : IAsyncDisposable
             throw new InvalidOperationException($"Simulator admin call failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    public static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using Pos.Grpc.Contracts.LightspeedAuth.V1;
 using Pos.Grpc.Host.Infrastructure.Auth;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pos.Grpc.Providers.KSeries;
@@ -38,8 +36,7 @@ public class LightspeedSandboxFixture : PosHostFixture
         _simulatorOptions = SimulatorOptions();
         _simulator = SimulatorHost.Build(_simulatorOptions, port: 0);
         await _simulator.StartAsync();
-        var address = _simulator.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        SimulatorUrl = new Uri(address.Replace("0.0.0.0", "127.0.0.1"));
+        SimulatorUrl = SimulatorHost.BoundUrl(_simulator);
         SimulatorAdmin = new HttpClient { BaseAddress = SimulatorUrl };
         await base.InitializeAsync();
         // Register the OAuth client with the redirect URI of the host just started (its port was free, not fixed).

@@ -5,6 +5,7 @@ import { announcement, describeError, isTerminal, jobBadge, reconnectDelayMs } f
 import { ImportJobState, type ImportJob } from "../gen/pos/imports/v1/import_service_pb";
 import { clientId, type PageContext } from "./context";
 import { $, el } from "./dom";
+import { loadHealth } from "./health-view";
 import { progressNodes } from "./progress-view";
 import { showImportedTotals } from "./totals-view";
 
@@ -115,5 +116,7 @@ export class JobPanel {
     // Once, when the job ends having imported something: what is in the weekly balance now.
     const ended = isTerminal(next.state) && !(previous?.jobId === next.jobId && isTerminal(previous.state));
     if (ended && (next.progress?.departmentDaysDone ?? 0) > 0) void showImportedTotals(next, this.page);
+    // The health view shows what the import changed (days imported, problems gone or new) without a reload.
+    if (ended) void loadHealth(this.page);
   }
 }
