@@ -69,6 +69,26 @@ public sealed class PacerTests
     }
 
     [Fact]
+    public async Task TurnsHeldBackTogether_GoOutOneIntervalApart()
+    {
+        var pacer = NewPacer();
+        await pacer.WaitTurnAsync(RequestPriority.Manual, default);
+        var second = pacer.WaitTurnAsync(RequestPriority.Manual, default);
+        await WaitForWaitersAsync(pacer, 1);
+        _time.Advance(Interval);
+        await second.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Both turns were given an interval apart, then both waited for a place elsewhere and were let go together.
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(pacer.ConfirmSend(TimeSpan.FromSeconds(2)));
+        Assert.False(pacer.ConfirmSend(TimeSpan.FromSeconds(2))); // gives its place back and takes a new turn
+        Assert.True(pacer.ConfirmSend(TimeSpan.Zero)); // sent at its turn: what the turn counted
+
+        _time.Advance(Interval);
+        Assert.True(pacer.ConfirmSend(TimeSpan.FromSeconds(3)));
+    }
+
+    [Fact]
     public async Task A429_HoldsBackEveryCallerOfTheLocation_UntilRetryAfter()
     {
         var pacer = NewPacer();

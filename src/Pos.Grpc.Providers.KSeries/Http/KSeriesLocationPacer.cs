@@ -32,6 +32,8 @@ public sealed class KSeriesLocationPacer
     private readonly long _intervalTicks;
     private readonly PriorityQueue<TaskCompletionSource, (RequestPriority Priority, long Arrival)> _waiting = new();
     private long _nextStartAt;
+    private long _lastSentAt;
+    private long _blockedUntil;
     private long _arrivals;
     private bool _dispatchPending;
 
@@ -79,10 +81,35 @@ public sealed class KSeriesLocationPacer
         {
             var until = _time.GetTimestamp() + (long)(wait.TotalSeconds * _time.TimestampFrequency);
             _nextStartAt = Math.Max(_nextStartAt, until);
+            _blockedUntil = Math.Max(_blockedUntil, until);
         }
     }
 
-    private void Start(long now) => _nextStartAt = Math.Max(now, _nextStartAt) + _intervalTicks;
+    /// <summary>
+    /// Confirms a start when the request really goes out after its turn waited <paramref name="heldFor"/> elsewhere (the
+    /// engine's admission gate): requests held back together would otherwise reach the location at once. A request
+    /// held only a moment goes; one held longer goes only if one interval has passed since the last request of the
+    /// location went out and no Retry-After runs, and otherwise the caller gives its place back and waits for a new turn.
+    /// </summary>
+    public bool ConfirmSend(TimeSpan heldFor)
+    {
+        lock (_lock)
+        {
+            var now = _time.GetTimestamp();
+            if (heldFor >= SameStart && (now - _lastSentAt < _intervalTicks || now < _blockedUntil)) return false;
+            _lastSentAt = Math.Max(_lastSentAt, now);
+            return true;
+        }
+    }
+
+    /// <summary>A request sent within this of its turn is the one its turn counted.</summary>
+    private static readonly TimeSpan SameStart = TimeSpan.FromMilliseconds(20);
+
+    private void Start(long now)
+    {
+        _nextStartAt = Math.Max(now, _nextStartAt) + _intervalTicks;
+        _lastSentAt = Math.Max(_lastSentAt, now);
+    }
 
     /// <summary>Under the lock: one dispatch at a time wakes when the next start is due.</summary>
     private void ScheduleDispatch()

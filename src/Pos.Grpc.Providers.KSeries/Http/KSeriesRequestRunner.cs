@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -45,9 +46,16 @@ internal sealed class KSeriesRequestRunner(IHttpClientFactory httpClientFactory,
         {
             var waited = await context.Pacer.WaitTurnAsync(context.Priority, ct);
             stats.AddWait(waited);
-            stats.AddRequest();
             metrics?.Waited(waited);
+            var asked = Stopwatch.GetTimestamp();
             var admitted = context.Admission is null ? null : await context.Admission(ct);
+            // Its place came later than its turn: it goes now if the location's pace allows, or gives the place back.
+            if (admitted is not null && !context.Pacer.ConfirmSend(Stopwatch.GetElapsedTime(asked)))
+            {
+                Leave(ref admitted);
+                continue;
+            }
+            stats.AddRequest();
             var answered = false;
             try
             {
