@@ -86,7 +86,7 @@ public sealed class KSeriesOptions : IBackoffSettings
     public IEnumerable<string> Problems()
     {
         foreach (var (name, url) in new[] { (nameof(ApiBaseUrl), ApiBaseUrl), (nameof(V2OAuthBaseUrl), V2OAuthBaseUrl), (nameof(V1OAuthBaseUrl), V1OAuthBaseUrl) })
-            if (!string.IsNullOrEmpty(url) && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            if (!string.IsNullOrEmpty(url) && !HttpUrls.IsHttp(url))
                 yield return $"{name} '{url}' must be an absolute http(s) URL";
         if (string.IsNullOrEmpty(ApiBaseUrl)) yield return "ApiBaseUrl must be set";
         if (!string.IsNullOrEmpty(ClientSecret) && string.IsNullOrWhiteSpace(ClientId)) yield return "ClientId must be set with ClientSecret";

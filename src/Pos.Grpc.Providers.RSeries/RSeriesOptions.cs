@@ -76,7 +76,7 @@ public sealed class RSeriesOptions : IBackoffSettings
     public IEnumerable<string> Problems()
     {
         foreach (var (name, url) in new[] { (nameof(AuthBaseUrl), AuthBaseUrl), (nameof(ApiBaseUrl), ApiBaseUrl) })
-            if (!(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            if (!HttpUrls.IsHttp(url))
                 yield return $"{name} '{url}' must be an absolute http(s) URL such as https://api.lightspeedapp.com";
         if (!string.IsNullOrEmpty(RedirectUri) && !Uri.TryCreate(RedirectUri, UriKind.Absolute, out _))
             yield return $"RedirectUri '{RedirectUri}' must be an absolute URL (the host's /oauth/lightspeed/callback)";

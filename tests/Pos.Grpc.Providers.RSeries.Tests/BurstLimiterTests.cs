@@ -98,7 +98,6 @@ public sealed class BurstLimiterTests(RealRulesSimulator fixture) : PacedClientT
         var stats = await Sim.StatsAsync(account);
         Assert.Equal(0, stats.GetProperty("rateLimited").GetInt64());
         Assert.Equal(0, stats.GetProperty("burstLimited").GetInt64());
-        Assert.True(arrived >= reads);
     }
 
     private sealed class Admitted : IDisposable

@@ -25,7 +25,7 @@ public static class EngineExtensions
         services.AddValidatedOptions<ImportWatchOptions>(ImportWatchOptions.Section, o => o.Problems());
 
         services.AddSingleton(sp => new EngineMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
-            () => sp.GetRequiredService<LaneScheduler>().RunningLanes.Count));
+            () => sp.GetRequiredService<LaneScheduler>().RunningLaneCount));
         services.AddSingleton<ImportJobStore>();
         services.AddSingleton<DayValuesWriter>();
         // One LISTEN connection per instance, shared by every watcher, lane and the lane scheduler through the hub.

@@ -52,7 +52,8 @@ public static class OperationsExtensions
     /// <summary>First in the pipeline: a request on the operations port never reaches the API's middleware.</summary>
     public static WebApplication UsePosOperationsPort(this WebApplication app)
     {
-        app.MapWhen(IsOperationsRequest, operations =>
+        var ports = app.Services.GetRequiredService<BoundPorts>();
+        app.MapWhen(http => ports.IsOperations(http.Connection.LocalPort), operations =>
         {
             operations.Use((http, next) =>
             {

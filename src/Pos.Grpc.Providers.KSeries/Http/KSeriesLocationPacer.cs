@@ -96,14 +96,11 @@ public sealed class KSeriesLocationPacer
         lock (_lock)
         {
             var now = _time.GetTimestamp();
-            if (heldFor >= SameStart && (now - _lastSentAt < _intervalTicks || now < _blockedUntil)) return false;
+            if (heldFor >= ProviderRequests.SameStart && (now - _lastSentAt < _intervalTicks || now < _blockedUntil)) return false;
             _lastSentAt = Math.Max(_lastSentAt, now);
             return true;
         }
     }
-
-    /// <summary>A request sent within this of its turn is the one its turn counted.</summary>
-    private static readonly TimeSpan SameStart = TimeSpan.FromMilliseconds(20);
 
     private void Start(long now)
     {

@@ -52,7 +52,7 @@ internal sealed class KSeriesRequestRunner(IHttpClientFactory httpClientFactory,
             // Its place came later than its turn: it goes now if the location's pace allows, or gives the place back.
             if (admitted is not null && !context.Pacer.ConfirmSend(Stopwatch.GetElapsedTime(asked)))
             {
-                Leave(ref admitted);
+                ProviderRequests.Leave(ref admitted);
                 continue;
             }
             stats.AddRequest();
@@ -78,10 +78,12 @@ internal sealed class KSeriesRequestRunner(IHttpClientFactory httpClientFactory,
 
                 var error = await KSeriesErrorBody.ReadAsync(response, timeout.Token);
                 // The one line of a failed request (HttpClient's own per-request lines are filtered out by the host).
-                logger?.LogWarning("K-Series GET {Path} answered {Status}: {Message}", PathOf(url), (int)response.StatusCode, error.Message);
+                logger?.LogWarning("K-Series GET {Path} answered {Status}: {Message}", ProviderRequests.PathOf(url), (int)response.StatusCode, error.Message);
                 switch (response.StatusCode)
                 {
                     case HttpStatusCode.Unauthorized when !replayed && tokens.RefreshAfterUnauthorized is not null:
+                        // A refresh talks to the OAuth server and may wait for the refresh lock: not in an admission place.
+                        ProviderRequests.Leave(ref admitted);
                         token = await tokens.RefreshAfterUnauthorized(token, ct);
                         replayed = true;
                         stats.AddReplay();
@@ -112,7 +114,7 @@ internal sealed class KSeriesRequestRunner(IHttpClientFactory httpClientFactory,
                                 $"K-Series answered {(int)response.StatusCode} {transientFailures} times: {error.Message}",
                                 response.StatusCode, error, url);
                         stats.AddRetry();
-                        Leave(ref admitted);
+                        ProviderRequests.Leave(ref admitted);
                         await Backoff.DelayAsync(Options, transientFailures - 1, ct);
                         continue;
                     default:
@@ -123,28 +125,20 @@ internal sealed class KSeriesRequestRunner(IHttpClientFactory httpClientFactory,
             catch (Exception e) when (Backoff.IsTransient(e, ct))
             {
                 if (!answered) metrics?.Cut();
-                logger?.LogWarning("K-Series GET {Path} failed: {Failure}", PathOf(url), Describe(e));
+                logger?.LogWarning("K-Series GET {Path} failed: {Failure}", ProviderRequests.PathOf(url), ProviderRequests.Describe(e));
                 if (++transientFailures > Options.MaxTransientRetries)
                     throw new KSeriesApiException(
-                        $"K-Series request failed {transientFailures} times; last: {Describe(e)}", null, null, url, e);
+                        $"K-Series request failed {transientFailures} times; last: {ProviderRequests.Describe(e)}", null, null, url, e);
                 stats.AddRetry();
-                Leave(ref admitted);
+                ProviderRequests.Leave(ref admitted);
                 await Backoff.DelayAsync(Options, transientFailures - 1, ct);
             }
             finally
             {
-                Leave(ref admitted);
+                ProviderRequests.Leave(ref admitted);
             }
         }
     }
-
-    private static void Leave(ref IDisposable? admitted)
-    {
-        admitted?.Dispose();
-        admitted = null;
-    }
-
-    private static string PathOf(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.AbsolutePath : url;
 
     /// <summary>Retry-After when given (bounded by MaxRetryAfter), else the backoff of this attempt (K-Series documents no header).</summary>
     private TimeSpan RateLimitWait(HttpResponseMessage response, int attempt)
@@ -153,10 +147,4 @@ internal sealed class KSeriesRequestRunner(IHttpClientFactory httpClientFactory,
         return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > Options.MaxRetryAfter ? Options.MaxRetryAfter : wait;
     }
 
-    private static string Describe(Exception e) => e switch
-    {
-        OperationCanceledException => "timed out",
-        JsonException => "malformed JSON: " + e.Message,
-        _ => e.GetType().Name + ": " + e.Message,
-    };
 }

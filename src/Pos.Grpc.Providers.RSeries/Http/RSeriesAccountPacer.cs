@@ -134,7 +134,7 @@ public sealed class RSeriesAccountPacer
         lock (_state)
         {
             var now = Stopwatch.GetTimestamp();
-            if (Stopwatch.GetElapsedTime(reservation.StartedAt, now) < SameStart) return reservation;
+            if (Stopwatch.GetElapsedTime(reservation.StartedAt, now) < ProviderRequests.SameStart) return reservation;
             Uncount(reservation.StartedAt);
             _inFlightCost = Math.Max(0, _inFlightCost - reservation.Cost);
             // The estimate without this request's cost (it has not reached the server): exact whether or not the
@@ -150,17 +150,16 @@ public sealed class RSeriesAccountPacer
         }
     }
 
-    /// <summary>A request sent within this of its turn is the one its turn counted.</summary>
-    private static readonly TimeSpan SameStart = TimeSpan.FromMilliseconds(20);
-
-    /// <summary>Takes back a start counted at its turn (the queue keeps the order of the others).</summary>
+    /// <summary>Takes back a start counted at its turn, in one pass that keeps the order of the others.</summary>
     private void Uncount(long start)
     {
-        if (!_recentStarts.Contains(start)) return;
-        var kept = _recentStarts.ToList();
-        kept.Remove(start);
-        _recentStarts.Clear();
-        foreach (var at in kept) _recentStarts.Enqueue(at);
+        var removed = false;
+        for (int i = 0, count = _recentStarts.Count; i < count; i++)
+        {
+            var at = _recentStarts.Dequeue();
+            if (!removed && at == start) removed = true;
+            else _recentStarts.Enqueue(at);
+        }
     }
 
     /// <summary>

@@ -57,7 +57,7 @@ internal sealed class RSeriesRequestRunner(
                 // Its place came later than its turn: the turn is confirmed now, or the place goes back for a new turn.
                 if (pacer.ConfirmSend(reservation) is not { } confirmed)
                 {
-                    Leave(ref admitted);
+                    ProviderRequests.Leave(ref admitted);
                     continue;
                 }
                 reservation = confirmed;
@@ -101,10 +101,12 @@ internal sealed class RSeriesRequestRunner(
 
                 var error = await ErrorBody.ReadAsync(response, timeout.Token);
                 // The one line of a failed request (HttpClient's own per-request lines are filtered out by the host).
-                logger?.LogWarning("Lightspeed GET {Path} answered {Status}: {Message}", PathOf(url), (int)response.StatusCode, error.Message);
+                logger?.LogWarning("Lightspeed GET {Path} answered {Status}: {Message}", ProviderRequests.PathOf(url), (int)response.StatusCode, error.Message);
                 switch (response.StatusCode)
                 {
                     case HttpStatusCode.Unauthorized when !replayed && tokens.RefreshAfterUnauthorized is not null:
+                        // A refresh talks to the OAuth server and may wait for the refresh lock: not in an admission place.
+                        ProviderRequests.Leave(ref admitted);
                         token = await tokens.RefreshAfterUnauthorized(token, ct);
                         replayed = true;
                         stats.AddReplay();
@@ -133,7 +135,7 @@ internal sealed class RSeriesRequestRunner(
                                 $"Lightspeed answered {(int)response.StatusCode} {transientFailures} times: {error.Message}",
                                 response.StatusCode, error.Message, url);
                         stats.AddRetry();
-                        Leave(ref admitted);
+                        ProviderRequests.Leave(ref admitted);
                         await Backoff.DelayAsync(Options, transientFailures - 1, ct);
                         continue;
                     default:
@@ -148,25 +150,19 @@ internal sealed class RSeriesRequestRunner(
                     pacer.OnNoResponse(reservation);
                     metrics?.Cut();
                 }
-                logger?.LogWarning("Lightspeed GET {Path} failed: {Failure}", PathOf(url), Describe(e));
+                logger?.LogWarning("Lightspeed GET {Path} failed: {Failure}", ProviderRequests.PathOf(url), ProviderRequests.Describe(e));
                 if (++transientFailures > Options.MaxTransientRetries)
                     throw new RSeriesApiException(
-                        $"Lightspeed request failed {transientFailures} times; last: {Describe(e)}", null, null, url, e);
+                        $"Lightspeed request failed {transientFailures} times; last: {ProviderRequests.Describe(e)}", null, null, url, e);
                 stats.AddRetry();
-                Leave(ref admitted);
+                ProviderRequests.Leave(ref admitted);
                 await Backoff.DelayAsync(Options, transientFailures - 1, ct);
             }
             finally
             {
-                Leave(ref admitted);
+                ProviderRequests.Leave(ref admitted);
             }
         }
-    }
-
-    private static void Leave(ref IDisposable? admitted)
-    {
-        admitted?.Dispose();
-        admitted = null;
     }
 
     /// <summary>A 429 of the burst limiter (too many requests in one second), not of the leaky bucket.</summary>
@@ -186,14 +182,6 @@ internal sealed class RSeriesRequestRunner(
             : retryAfter > Options.MaxRetryAfter ? Options.MaxRetryAfter : retryAfter;
     }
 
-    private static string PathOf(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.AbsolutePath : url;
-
-    private static string Describe(Exception e) => e switch
-    {
-        OperationCanceledException => "timed out",
-        JsonException => "malformed JSON: " + e.Message,
-        _ => e.GetType().Name + ": " + e.Message,
-    };
 }
 
 /// <summary>

@@ -38,7 +38,8 @@ public sealed class AccountLane(string accountKey, EngineServices services, Impo
             var work = await services.Store.LoadLaneWorkAsync(accountKey, tokens.Reading);
             var now = services.Clock.GetUtcNow();
             var manualRunning = work.Jobs.Count(j => !j.Job.IsScheduled && running.ContainsKey(j.Job.Id));
-            foreach (var job in work.Jobs.OrderBy(j => !j.Job.IsScheduled).ThenBy(j => j.Job.CreatedAt))
+            // The store gives the jobs night first, then oldest first: the order they start in.
+            foreach (var job in work.Jobs)
             {
                 if (running.ContainsKey(job.Job.Id) || !job.IsDue(now)) continue;
                 if (ended.TryGetValue(job.Job.Id, out var at) && now - at < RestartPause) continue;

@@ -75,7 +75,8 @@ public sealed class ImportHealthReader(PosDbContext db, TimeProvider clock, ICon
             .GroupBy(v => new { v.DepartmentId, v.RegisterNumber })
             .Select(g => new { g.Key.DepartmentId, g.Key.RegisterNumber, Last = g.Max(v => v.Date) })
             .ToDictionaryAsync(g => (g.DepartmentId, g.RegisterNumber), g => g.Last, cancellationToken);
-        var copenhagenToday = TimeZones.Today(clock, TimeZones.Find(NightlyPlanner.ScheduleTimeZone));
+        var scheduleZone = TimeZones.Find(NightlyPlanner.ScheduleTimeZone);
+        var copenhagenToday = TimeZones.LocalDateOf(now, scheduleZone);
         var nights = (await db.ImportJobs.AsNoTracking()
                 .Where(j => ids.Contains(j.ClientId) && j.Trigger == (int)ImportTrigger.Scheduled && j.ScheduledFor >= copenhagenToday.AddDays(-1))
                 .ToListAsync(cancellationToken))
@@ -83,9 +84,14 @@ public sealed class ImportHealthReader(PosDbContext db, TimeProvider clock, ICon
             .ToDictionary(g => g.Key, g => g.MaxBy(j => j.ScheduledFor)!);
 
         var facts = new Facts(imported, lastImported, unfinished, registerDays);
+        var schedule = new Schedule(configuration.GetValue(EngineExtensions.SchedulerEnabledKey, true), copenhagenToday,
+            TimeZones.AtLocalTimeUtc(copenhagenToday, NightlyPlanner.DailyAt, scheduleZone),
+            TimeZones.AtLocalTimeUtc(copenhagenToday.AddDays(1), NightlyPlanner.DailyAt, scheduleZone));
+        var departmentsOf = departments.ToLookup(d => d.ClientId);
+        var connectionsOf = connections.ToLookup(c => c.ClientId);
         return clientIds.Select(clientId =>
         {
-            var clientSettings = settings.GetValueOrDefault(clientId) ?? GeneralSettingsEntity.DefaultsFor(clientId);
+            var clientSettings = SettingsOf(settings, clientId);
             var health = new ClientImportHealth
             {
                 ClientId = clientId,
@@ -94,10 +100,10 @@ public sealed class ImportHealthReader(PosDbContext db, TimeProvider clock, ICon
                 ConfirmDaysAt = clientSettings.ConfirmDaysAt.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
                 WindowDays = windowDays,
             };
-            var clientConnections = connections.Where(c => c.ClientId == clientId && c.Provider == clientSettings.PosIntegrationService).ToList();
-            var confirmToday = TimeZones.AtLocalTimeUtc(TimeZones.Today(clock, TimeZones.Find(clientSettings.TimeZone)), clientSettings.ConfirmDaysAt,
-                TimeZones.Find(clientSettings.TimeZone));
-            var rows = departments.Where(d => d.ClientId == clientId)
+            var clientConnections = connectionsOf[clientId].Where(c => c.Provider == clientSettings.PosIntegrationService).ToList();
+            var clientZone = TimeZones.Find(clientSettings.TimeZone);
+            var confirmToday = TimeZones.AtLocalTimeUtc(TimeZones.LocalDateOf(now, clientZone), clientSettings.ConfirmDaysAt, clientZone);
+            var rows = departmentsOf[clientId]
                 .Select(d => Department(d, windows[d.Id], StateOf(clientConnections, d.PosClientNumber!), facts, now, confirmToday))
                 .OrderBy(d => d.Problems.Count == 0).ThenBy(d => d.DepartmentId);
             health.Departments.AddRange(rows);
@@ -108,7 +114,7 @@ public sealed class ImportHealthReader(PosDbContext db, TimeProvider clock, ICon
                 if (night.RetryUntil is { } until && (night.FinishedAt ?? now) > until) health.Problems.Add(ImportHealthProblem.NightLate);
                 if (night.State == ImportStates.Failed) health.Problems.Add(ImportHealthProblem.NightFailed);
             }
-            if (NextRun(clientSettings, clientConnections, nights.GetValueOrDefault(clientId), now) is { } next)
+            if (NextRun(schedule, clientSettings, clientConnections, nights.GetValueOrDefault(clientId), now) is { } next)
                 health.NextScheduledRunTime = Timestamp.FromDateTimeOffset(next);
             health.Problems.AddRange(health.Departments.SelectMany(d => d.Problems).Distinct().Order().Where(p => !health.Problems.Contains(p)));
             return health;
@@ -135,8 +141,8 @@ public sealed class ImportHealthReader(PosDbContext db, TimeProvider clock, ICon
     private static DayWindow Window(DepartmentEntity department, GeneralSettingsEntity settings, string? accountZone, DateTimeOffset now, int days)
     {
         var zone = TimeZones.ForDepartment(department.TimeZone, accountZone, settings.TimeZone);
-        var yesterday = TimeZones.LocalDateOf(now, zone).AddDays(-1);
-        return new DayWindow(zone, yesterday.AddDays(1 - days), yesterday);
+        var window = NightlyWindow.At(now, zone, trailingDays: days - 1);
+        return new DayWindow(zone, window.TrailingFrom, window.Yesterday);
     }
 
     /// <summary>The connection that counts for an account: ACTIVE if there is one, else the one closest to it.</summary>
@@ -244,14 +250,14 @@ public sealed class ImportHealthReader(PosDbContext db, TimeProvider clock, ICon
     /// The next 02:00 in Copenhagen that will create the client's night; now, when today's is due and not made yet
     /// (the catch-up makes it within minutes). None without the scheduler, POS import or an ACTIVE connection.
     /// </summary>
-    private DateTimeOffset? NextRun(GeneralSettingsEntity settings, IReadOnlyList<Connection> connections, ImportJobEntity? lastNight, DateTimeOffset now)
+    private static DateTimeOffset? NextRun(Schedule schedule, GeneralSettingsEntity settings, IReadOnlyList<Connection> connections,
+        ImportJobEntity? lastNight, DateTimeOffset now)
     {
-        if (!configuration.GetValue(EngineExtensions.SchedulerEnabledKey, true) || !settings.PosImportEnabled
-            || !connections.Any(c => c.State == (int)ConnectionState.Active)) return null;
-        var zone = TimeZones.Find(NightlyPlanner.ScheduleTimeZone);
-        var today = TimeZones.LocalDateOf(now, zone);
-        var todaysRun = TimeZones.AtLocalTimeUtc(today, NightlyPlanner.DailyAt, zone);
-        if (now < todaysRun) return todaysRun;
-        return lastNight?.ScheduledFor == today ? TimeZones.AtLocalTimeUtc(today.AddDays(1), NightlyPlanner.DailyAt, zone) : now;
+        if (!schedule.Enabled || !settings.PosImportEnabled || !connections.Any(c => c.State == (int)ConnectionState.Active)) return null;
+        if (now < schedule.TodaysRun) return schedule.TodaysRun;
+        return lastNight?.ScheduledFor == schedule.Today ? schedule.TomorrowsRun : now;
     }
+
+    /// <summary>The scheduler as it stands for this read: whether it runs, and today's and tomorrow's 02:00 in Copenhagen.</summary>
+    private sealed record Schedule(bool Enabled, DateOnly Today, DateTimeOffset TodaysRun, DateTimeOffset TomorrowsRun);
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pos.Grpc.Contracts.LightspeedAuth.V1;
 using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Host.Infrastructure.Scheduling;
 
 namespace Pos.Grpc.Host.Features.LightspeedAuth;
 
@@ -58,7 +59,7 @@ public sealed class AbandonedAuthorizations(IServiceScopeFactory scopes, TimePro
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.SweepInterval);
-        while (await WaitAsync(timer, stoppingToken))
+        while (await timer.NextTickAsync(stoppingToken))
         {
             try
             {
@@ -71,18 +72,6 @@ public sealed class AbandonedAuthorizations(IServiceScopeFactory scopes, TimePro
                 // The database may be away for a while; the next sweep catches up.
                 logger.LogWarning("Deleting abandoned Lightspeed authorisations failed: {Message}", ex.Message);
             }
-        }
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
         }
     }
 }

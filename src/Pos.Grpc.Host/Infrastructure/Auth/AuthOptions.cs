@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.IdentityModel.Tokens;
+using Pos.Grpc.Providers;
 
 namespace Pos.Grpc.Host.Infrastructure.Auth;
 
@@ -23,7 +24,7 @@ public sealed class AuthOptions
     {
         if (string.IsNullOrEmpty(Authority) && string.IsNullOrEmpty(SigningKey))
             yield return "set Authority (production: the token issuer's URL) or SigningKey (development)";
-        if (!string.IsNullOrEmpty(Authority) && !(Uri.TryCreate(Authority, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+        if (!string.IsNullOrEmpty(Authority) && !HttpUrls.IsHttp(Authority))
             yield return $"Authority '{Authority}' must be an absolute http(s) URL of an OpenID issuer";
         if (!string.IsNullOrEmpty(SigningKey) && SigningKey.Length < 32) yield return "SigningKey must be at least 32 characters (HS256)";
         if (string.IsNullOrWhiteSpace(Issuer)) yield return "Issuer must not be empty";

@@ -22,6 +22,9 @@ public static class ProviderFailures
     };
 
     /// <summary>What happened, for the log: the failure underneath the translation.</summary>
-    public static string Detail(Exception exception) =>
-        (exception is PosProviderException { InnerException: { } inner } ? inner : exception) is var cause ? $"{cause.GetType().Name}: {cause.Message}" : "";
+    public static string Detail(Exception exception)
+    {
+        var cause = exception is PosProviderException { InnerException: { } inner } ? inner : exception;
+        return $"{cause.GetType().Name}: {cause.Message}";
+    }
 }

@@ -4,6 +4,7 @@ using Pos.Grpc.Contracts.Imports.V1;
 using Pos.Grpc.Contracts.LightspeedAuth.V1;
 using Pos.Grpc.Host.Engine.Jobs;
 using Pos.Grpc.Host.Infrastructure.Persistence;
+using Pos.Grpc.Host.Infrastructure.Scheduling;
 
 namespace Pos.Grpc.Host.Infrastructure.Operations;
 
@@ -64,23 +65,11 @@ public sealed class FleetMetrics : BackgroundService
                 // The gauges keep their last values; readiness says when the database is gone.
                 _logger.LogWarning("Fleet metrics could not be read ({Message})", e.Message);
             }
-        } while (await WaitAsync(timer, stoppingToken));
+        } while (await timer.NextTickAsync(stoppingToken));
     }
 
     /// <summary>Reads the fleet now (the first refresh also runs at start-up; tests call it to skip the wait).</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken) => _snapshot = await ReadAsync(cancellationToken);
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
 
     private async Task<Snapshot> ReadAsync(CancellationToken cancellationToken)
     {

@@ -65,7 +65,8 @@ public sealed class ShutdownDrain(IHostApplicationLifetime lifetime, IOptions<Sh
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => _streamsEnd.CancelAsync();
+    // StoppingAsync, which the host always calls first, has ended the streams.
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

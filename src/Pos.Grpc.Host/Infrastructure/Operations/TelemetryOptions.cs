@@ -1,3 +1,4 @@
+using Pos.Grpc.Providers;
 namespace Pos.Grpc.Host.Infrastructure.Operations;
 
 /// <summary>
@@ -37,7 +38,7 @@ public sealed class TelemetryOptions
     {
         if (string.IsNullOrWhiteSpace(ServiceName)) yield return "ServiceName must not be empty";
         if (!string.IsNullOrWhiteSpace(OtlpEndpoint)
-            && !(Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            && !HttpUrls.IsHttp(OtlpEndpoint))
             yield return $"OtlpEndpoint '{OtlpEndpoint}' must be an absolute http(s) URL such as http://otel-collector:4317";
         if (OtlpProtocol is not ("grpc" or "http/protobuf")) yield return $"OtlpProtocol '{OtlpProtocol}' must be \"grpc\" or \"http/protobuf\"";
     }

@@ -228,6 +228,26 @@ public sealed class ImportJobRunTests(RunningImportsFixture host) : IClassFixtur
     }
 
     [Fact]
+    public async Task ManualJobs_OfOneAccount_RunFourAtATime_TheOldestFirst()
+    {
+        await _seed.ReadyClientAsync(311, (31101, "3111"));
+        string[] days = ["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04", "2026-10-05"];
+        var gates = days.Select(d => host.Pos.For("3111").BlockOn(ImportSeed.Day(d))).ToList();
+        var jobs = new List<Guid>();
+        foreach (var day in days) jobs.Add(await StartAsync(311, [31101], day, day));
+
+        // The four oldest read their day and wait at its gate; the fifth is not started while they run.
+        foreach (var gate in gates.Take(4)) await gate.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal((int)ImportJobState.Queued, (await host.ReadJobAsync(jobs[4])).State);
+        Assert.False(gates[4].Entered.Task.IsCompleted);
+
+        gates[0].Release();
+        await gates[4].Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        foreach (var gate in gates) gate.Release();
+        foreach (var job in jobs) await host.WaitForStateAsync(job, ImportJobState.Succeeded);
+    }
+
+    [Fact]
     public async Task Job_TwoJobsOnOneAccount_ShareItsLane()
     {
         await _seed.ReadyClientAsync(310, (31001, "3101"), (31002, "3102"));
