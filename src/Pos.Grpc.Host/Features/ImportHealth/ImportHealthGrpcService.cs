@@ -43,12 +43,15 @@ public sealed class ImportHealthGrpcService(PosDbContext db, ImportHealthReader 
 
         var response = new ListImportHealthResponse();
         var cancellationToken = context.CancellationToken;
+        // Unfiltered, every client read is on the page: read no more than the page still needs.
+        var filtered = request.OnlyProblems || request.Problem != ImportHealthProblem.Unspecified;
         while (response.Clients.Count < pageSize)
         {
             var cursor = after;
+            var take = filtered ? Batch : Math.Min(Batch, pageSize - response.Clients.Count);
             var ids = await db.GeneralSettings.AsNoTracking()
                 .Where(s => s.PosImportEnabled && s.ClientId > cursor)
-                .OrderBy(s => s.ClientId).Select(s => s.ClientId).Take(Batch)
+                .OrderBy(s => s.ClientId).Select(s => s.ClientId).Take(take)
                 .ToListAsync(cancellationToken);
             if (ids.Count == 0) return response;
             foreach (var health in await reader.ReadAsync(ids, window, null, cancellationToken))
@@ -58,6 +61,8 @@ public sealed class ImportHealthGrpcService(PosDbContext db, ImportHealthReader 
                 response.Clients.Add(health);
                 if (response.Clients.Count == pageSize) break;
             }
+            // Fewer than asked for: the fleet ends here, and a page that is not full has no next page.
+            if (ids.Count < take && response.Clients.Count < pageSize) return response;
         }
         response.NextPageToken = Paging.EncodeToken(listName, after.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return response;
